@@ -1,0 +1,45 @@
+# Two entry points, both idempotent and self-installing:
+#   make run    set up, then serve the course in JupyterLab (prints the URL)
+#   make test   set up, then lint, type-check, check boundaries and run every test
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: run test setup lint types boundaries pytest lock clean
+
+run: setup
+	@echo "Starting JupyterLab on the course; open the URL with the token printed below."
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+		--ServerApp.root_dir=course --ServerApp.open_browser=False
+
+test: setup lint types boundaries pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt scripts/setup.sh
+	PYTHON=$(PYTHON) bash scripts/setup.sh
+	@touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: setup
+	$(BIN)/mypy src/packages
+
+boundaries: setup
+	$(BIN)/python src/packages/deployment/scripts/boundary-violation-check.py src/packages --fail-on-violations
+
+pytest: setup
+	$(BIN)/python -m pytest
+
+# Re-pin every dependency after changing pyproject.toml (needs the registries).
+lock:
+	bash scripts/setup.sh --relock
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the project with its pinned dependencies.
+#   scripts/setup.sh            install (what `make run` and `make test` call)
+#   scripts/setup.sh --relock   resolve afresh and rewrite requirements/constraints.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+extras=".[dev,course]"
+lock=requirements/constraints.txt
+
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "setup: Python 3.11 or newer is needed; '$python' is $("$python" -V 2>&1)." >&2
+    exit 1
+fi
+
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+pip=(.venv/bin/python -m pip --disable-pip-version-check)
+"${pip[@]}" install --quiet --upgrade pip
+
+if [ "${1:-}" = "--relock" ]; then
+    "${pip[@]}" install --quiet -e "$extras"
+    {
+        echo "# Every dependency pinned; written by 'make lock', read by scripts/setup.sh."
+        "${pip[@]}" freeze --exclude-editable --all | grep -v -E '^(pip|setuptools|wheel)=='
+    } > "$lock"
+    echo "setup: wrote $lock"
+else
+    "${pip[@]}" install --quiet -c "$lock" -e "$extras"
+fi
+echo "setup: environment ready in .venv"

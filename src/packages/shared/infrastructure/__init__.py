@@ -1,0 +1,1 @@
+"""Cross-cutting infrastructure: permissions and compliance."""

@@ -1,0 +1,1 @@
+"""Cross-domain integration patterns: adapters, locator, event bus and sagas."""
