@@ -1,0 +1,76 @@
+"""Runs import-linter on one tree and prints the outcome as JSON (one process per tree).
+
+Started as a script by ``import_contracts.py``: import-linter keeps global state and
+finds packages through ``sys.path``, so each tree gets a fresh interpreter whose path
+starts with that tree. It only parses source files; it never imports the tree's code.
+
+Usage: python _lint_worker.py CONFIG TREE [CONTRACT_ID ...]
+"""
+
+import json
+import sys
+from typing import Any
+
+
+def _chains(metadata: Any) -> list[list[dict[str, Any]]]:
+    """Every import chain in a contract's metadata, whatever the contract type.
+
+    import-linter stores chains differently per contract type; all of them are lists
+    of links, a link being a dict with importer, imported and line_numbers.
+    """
+    found: list[list[dict[str, Any]]] = []
+    if isinstance(metadata, dict):
+        for value in metadata.values():
+            found.extend(_chains(value))
+    elif isinstance(metadata, list | tuple):
+        if metadata and all(isinstance(x, dict) and "importer" in x for x in metadata):
+            found.append(
+                [
+                    {
+                        "importer": link["importer"],
+                        "imported": link["imported"],
+                        "line_numbers": [n for n in link.get("line_numbers", ()) if n],
+                    }
+                    for link in metadata
+                ]
+            )
+        else:
+            for value in metadata:
+                found.extend(_chains(value))
+    return found
+
+
+def main(config: str, tree: str, contract_ids: tuple[str, ...] = ()) -> dict[str, Any]:
+    sys.path.insert(0, tree)
+    from importlinter import configuration
+    from importlinter.application import use_cases
+
+    configuration.configure()
+    options = use_cases.read_user_options(config)
+    use_cases._register_contract_types(options)
+    report = use_cases.create_report(options, contract_ids, cache_dir=None)
+    contracts = []
+    for contract, check in report.get_contracts_and_checks():
+        contracts.append(
+            {
+                "id": contract.contract_options.get("id") or contract.name,
+                "name": contract.name,
+                "kept": bool(check.kept),
+                "chains": [] if check.kept else _chains(check.metadata),
+            }
+        )
+    invalid = {name: str(error) for name, error in report.invalid_contract_options.items()}
+    return {
+        "modules": report.module_count,
+        "imports": report.import_count,
+        "contracts": contracts,
+        "error": f"invalid contract options: {invalid}" if invalid else None,
+    }
+
+
+if __name__ == "__main__":
+    try:
+        outcome = main(sys.argv[1], sys.argv[2], tuple(sys.argv[3:]))
+    except Exception as error:  # reported as data: the caller turns it into a failed check
+        outcome = {"error": f"{type(error).__name__}: {error}"}
+    print(json.dumps(outcome))
