@@ -43,12 +43,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dynamic imports of other domains, standard-library-only domains.",
     )
     parser.add_argument("tree", type=Path, help="the packages folder, e.g. src/packages")
-    parser.add_argument("--fail-on-violations", action="store_true",
-                        help="exit with status 1 when a check is broken or could not run")
+    parser.add_argument(
+        "--fail-on-violations",
+        action="store_true",
+        help="exit with status 1 when a check is broken or could not run",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--config", type=Path, help="boundaries config (default: TREE/.importlinter)")
-    parser.add_argument("--contract", action="append", default=[], metavar="ID",
-                        help="run only this import-linter contract (repeatable)")
+    parser.add_argument(
+        "--config", type=Path, help="boundaries config (default: TREE/.importlinter)"
+    )
+    parser.add_argument(
+        "--contract",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only this import-linter contract (repeatable)",
+    )
     args = parser.parse_args(argv)
     if not args.tree.is_dir():
         parser.error(f"{args.tree} is not a folder")

@@ -30,7 +30,10 @@ def run_contracts(
     try:
         completed = subprocess.run(
             [sys.executable, str(WORKER), str(config.path), str(tree), *contract_ids],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         data: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     except subprocess.TimeoutExpired:
@@ -66,8 +69,15 @@ def _outcome(
         )
     if not contract["kept"] and not violations:
         violations.append(
-            Violation(check, "", None, (), "broken, but import-linter gave no chain",
-                      remedy.advice, remedy.section)
+            Violation(
+                check,
+                "",
+                None,
+                (),
+                "broken, but import-linter gave no chain",
+                remedy.advice,
+                remedy.section,
+            )
         )
     error = None if imports else "examined no import: are the root packages right?"
     return CheckOutcome(check, contract["name"], imports, tuple(violations), error)

@@ -99,9 +99,15 @@ def scan(tree: Path, config: BoundaryConfig) -> list[CheckOutcome]:
         except (SyntaxError, ValueError) as error:
             line = getattr(error, "lineno", None)
             dynamic.append(
-                Violation("dynamic-imports", relative, line, (module,),
-                          f"does not parse ({type(error).__name__}), so its imports are unknown",
-                          "Fix the syntax error first.", dyn.section)
+                Violation(
+                    "dynamic-imports",
+                    relative,
+                    line,
+                    (module,),
+                    f"does not parse ({type(error).__name__}), so its imports are unknown",
+                    "Fix the syntax error first.",
+                    dyn.section,
+                )
             )
             continue
         mine = owners.owner(module)
@@ -109,19 +115,37 @@ def scan(tree: Path, config: BoundaryConfig) -> list[CheckOutcome]:
             theirs = owners.owner(target)
             if theirs is not None and theirs != mine:
                 dynamic.append(
-                    Violation("dynamic-imports", relative, line, (module, target),
-                              f"{module} imports {target} dynamically", dyn.advice, dyn.section)
+                    Violation(
+                        "dynamic-imports",
+                        relative,
+                        line,
+                        (module, target),
+                        f"{module} imports {target} dynamically",
+                        dyn.advice,
+                        dyn.section,
+                    )
                 )
         for line, target in _static_imports(parsed):
             if target.split(".")[0] not in allowed_tops:
                 external.append(
-                    Violation("standard-library-only", relative, line, (module, target),
-                              f"{module} imports the third-party module {target}",
-                              ext.advice, ext.section)
+                    Violation(
+                        "standard-library-only",
+                        relative,
+                        line,
+                        (module, target),
+                        f"{module} imports the third-party module {target}",
+                        ext.advice,
+                        ext.section,
+                    )
                 )
     return [
-        CheckOutcome("dynamic-imports", "No dynamic import of another domain", files,
-                     tuple(dynamic)),
-        CheckOutcome("standard-library-only", "Kernel and domains use the standard library only",
-                     files, tuple(external)),
+        CheckOutcome(
+            "dynamic-imports", "No dynamic import of another domain", files, tuple(dynamic)
+        ),
+        CheckOutcome(
+            "standard-library-only",
+            "Kernel and domains use the standard library only",
+            files,
+            tuple(external),
+        ),
     ]

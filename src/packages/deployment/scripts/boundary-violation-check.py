@@ -1,6 +1,7 @@
-"""Check the domain boundaries of a packages tree.
+"""Check the domain boundaries of a packages tree; from the repository root:
 
-    python src/packages/deployment/scripts/boundary-violation-check.py src/packages --fail-on-violations
+python src/packages/deployment/scripts/boundary-violation-check.py src/packages \
+    --fail-on-violations
 """
 
 import sys

@@ -19,8 +19,14 @@ from datetime import UTC, datetime, timedelta
 from shared.infrastructure.compliance import CheckResult, ComplianceFramework, Status
 
 LAWFUL_BASES = frozenset(
-    {"consent", "contract", "legal_obligation", "vital_interests", "public_task",
-     "legitimate_interests"}
+    {
+        "consent",
+        "contract",
+        "legal_obligation",
+        "vital_interests",
+        "public_task",
+        "legitimate_interests",
+    }
 )
 DEFAULT_ALLOWED_FIELDS: Mapping[str, frozenset[str]] = {
     "analytics": frozenset({"customer_id", "age_band", "region", "purchases"}),
@@ -92,10 +98,16 @@ def register_gdpr(
     """Register the three GDPR requirements for ``operation``."""
     compliance.register_requirement("GDPR", operation, lawful_basis)
     compliance.register_requirement(
-        "GDPR", operation, lambda r: data_minimisation(r, allowed),
-        requirement_id="data_minimisation", description=data_minimisation.__doc__ or "",
+        "GDPR",
+        operation,
+        lambda r: data_minimisation(r, allowed),
+        requirement_id="data_minimisation",
+        description=data_minimisation.__doc__ or "",
     )
     compliance.register_requirement(
-        "GDPR", operation, lambda r: storage_limitation(r, retention),
-        requirement_id="storage_limitation", description=storage_limitation.__doc__ or "",
+        "GDPR",
+        operation,
+        lambda r: storage_limitation(r, retention),
+        requirement_id="storage_limitation",
+        description=storage_limitation.__doc__ or "",
     )

@@ -131,9 +131,10 @@ def require_permission(permission: str) -> Callable[[Callable[P, R]], Callable[P
 
 
 def _check(permission: str, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    context = next(
-        (a for a in (*args, *kwargs.values()) if isinstance(a, SecurityContext)), None
-    ) or _current.get()
+    context = (
+        next((a for a in (*args, *kwargs.values()) if isinstance(a, SecurityContext)), None)
+        or _current.get()
+    )
     granted = context is not None and context.has_permission(permission)
     _audit(AccessDecision(context.user_id if context else None, permission, target, granted))
     if context is None:

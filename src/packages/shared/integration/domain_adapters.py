@@ -50,7 +50,9 @@ class BaseDomainAdapter:
             method = getattr(target, operation, None)
             if not callable(method):
                 raise AdapterError(
-                    self.domain_name, service, operation,
+                    self.domain_name,
+                    service,
+                    operation,
                     f"the service has no operation {operation!r}",
                 )
             return await invoke(method, *args, timeout=limit)
@@ -73,7 +75,10 @@ class BaseDomainAdapter:
         finally:
             logger.info(
                 "cross-domain call domain=%s service=%s operation=%s outcome=%s duration_ms=%.1f",
-                self.domain_name, service, operation, outcome,
+                self.domain_name,
+                service,
+                operation,
+                outcome,
                 (time.perf_counter() - started) * 1000,
             )
 

@@ -177,6 +177,7 @@ class EventBus:
     async def _deliver(self, subscription: Subscription, event: DomainEvent) -> HandlerOutcome:
         started = time.perf_counter()
         name = subscription.handler_name
+        failure: Exception
         try:
             with handling(event):
                 result = await invoke(subscription.handler, event, timeout=subscription.timeout)
@@ -202,4 +203,3 @@ class EventBus:
             exc_info=outcome is Outcome.FAILED,
         )
         return HandlerOutcome(name, subscription.topic, outcome, duration, error=failure)
-

@@ -30,8 +30,8 @@ Key = tuple[str, str]
 
 
 def _is_factory(value: Any) -> bool:
-    return inspect.isclass(value) or inspect.isroutine(value) or isinstance(
-        value, functools.partial
+    return (
+        inspect.isclass(value) or inspect.isroutine(value) or isinstance(value, functools.partial)
     )
 
 

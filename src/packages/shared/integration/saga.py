@@ -119,7 +119,8 @@ class SagaResult:
         """One readable sentence on the outcome."""
         if self.succeeded:
             return f"saga {self.name!r} completed: {', '.join(self.completed_steps)}"
-        text = f"saga {self.name!r} {self.status.value}: step {self.failed_step!r} failed ({self.error!r})"
+        text = f"saga {self.name!r} {self.status.value}: step {self.failed_step!r} failed"
+        text += f" ({self.error!r})"
         if self.compensated_steps:
             text += f"; undone: {', '.join(self.compensated_steps)}"
         for failure in self.compensation_errors:
@@ -205,7 +206,11 @@ class SagaOrchestrator:
                 delay = step.backoff * 2**attempt
                 logger.warning(
                     "saga %s: step %s attempt %d failed (%r); retrying in %.2f s",
-                    self.name, step.name, attempt + 1, error, delay,
+                    self.name,
+                    step.name,
+                    attempt + 1,
+                    error,
+                    delay,
                 )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -224,7 +229,9 @@ class SagaOrchestrator:
             except Exception as comp_error:
                 failures.append(CompensationFailure(step.name, comp_error))
                 self._record(run, Transition.COMPENSATION_FAILED, step.name, repr(comp_error))
-                logger.error("saga %s: compensation of %s failed: %r", self.name, step.name, comp_error)
+                logger.error(
+                    "saga %s: compensation of %s failed: %r", self.name, step.name, comp_error
+                )
             else:
                 undone.append(step.name)
                 self._record(run, Transition.COMPENSATION_COMPLETED, step.name)

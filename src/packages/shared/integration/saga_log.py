@@ -8,9 +8,9 @@ entry is not terminal was interrupted; :meth:`SagaLog.interrupted` lists them.
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
