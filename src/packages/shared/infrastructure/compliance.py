@@ -125,7 +125,8 @@ class ComplianceFramework:
             framework, operation, rid, validator, description or (validator.__doc__ or "").strip()
         )
         if requirement.key in self._requirements:
-            raise DuplicateRequirement(f"requirement {requirement.key} is already registered")
+            hint = " (name it with requirement_id=...)" if rid == "<lambda>" else ""
+            raise DuplicateRequirement(f"requirement {requirement.key} is already registered{hint}")
         self._requirements[requirement.key] = requirement
         return requirement
 
@@ -161,6 +162,7 @@ class ComplianceFramework:
             @functools.wraps(function)
             async def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
                 bound = signature.bind(*args, **kwargs)
+                bound.apply_defaults()
                 report = await self.evaluate(operation, bound.arguments[argument])
                 if not report.compliant:
                     raise ComplianceViolation(report, report.summary())

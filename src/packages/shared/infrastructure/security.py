@@ -13,6 +13,7 @@ Behaviour choices, stated once:
   permission raises :class:`PermissionDenied`. Both are ``PermissionError``.
 * Every decision, granted or denied, is written to the audit logger
   ``shared.security.audit`` and passed to any sinks added with :func:`add_audit_sink`.
+  A sink that raises stops the call: a decision that cannot be audited is not made.
 """
 
 from __future__ import annotations

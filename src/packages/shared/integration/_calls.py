@@ -8,18 +8,26 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 
+class DeadlineExceeded(TimeoutError):
+    """Our own timeout ran out (a ``TimeoutError`` raised by the callee is not this)."""
+
+
 async def invoke(
     function: Callable[..., Awaitable[Any] | Any], *args: Any, timeout: float | None = None
 ) -> Any:
     """Call ``function(*args)``; await the result if it is awaitable, within ``timeout``.
 
-    A sync function runs to completion on the event loop: only awaiting can be timed out.
+    A sync function runs to completion on the event loop: only awaiting can be timed
+    out. Raises :class:`DeadlineExceeded` when ``timeout`` runs out.
     """
     result = function(*args)
-    if inspect.isawaitable(result):
-        return await asyncio.wait_for(_awaited(result), timeout)
-    return result
-
-
-async def _awaited(awaitable: Awaitable[Any]) -> Any:
-    return await awaitable
+    if not inspect.isawaitable(result):
+        return result
+    deadline = asyncio.timeout(timeout)
+    try:
+        async with deadline:
+            return await result
+    except TimeoutError as error:
+        if deadline.expired():
+            raise DeadlineExceeded(f"no answer within {timeout:g} s") from error
+        raise

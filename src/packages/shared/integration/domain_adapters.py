@@ -9,13 +9,14 @@ service, operation, duration, outcome) and turns any failure into an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from shared.exceptions import AdapterError, AdapterTimeout, ServiceNotFound
-from shared.integration._calls import invoke
+from shared.integration._calls import DeadlineExceeded, invoke
 from shared.integration.locator import DomainServiceLocator
 from shared.interfaces.datasets import CleaningReport, DataSet, ValidationReport
 from shared.interfaces.models import Deployment, TrainedModel
@@ -59,13 +60,16 @@ class BaseDomainAdapter:
         except ServiceNotFound as error:
             outcome = "not found"
             raise AdapterError(self.domain_name, service, operation, str(error)) from error
-        except TimeoutError as error:
+        except DeadlineExceeded as error:
             outcome = "timeout"
             raise AdapterTimeout(
                 self.domain_name, service, operation, f"no answer within {limit:g} s"
             ) from error
         except AdapterError:
             outcome = "error"
+            raise
+        except asyncio.CancelledError:
+            outcome = "cancelled"
             raise
         except Exception as error:
             outcome = "error"

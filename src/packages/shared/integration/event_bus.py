@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from shared.integration._calls import invoke
+from shared.integration._calls import DeadlineExceeded, invoke
 from shared.integration.events import DomainEvent, handling
 
 logger = logging.getLogger("shared.integration.event_bus")
@@ -181,7 +181,7 @@ class EventBus:
         try:
             with handling(event):
                 result = await invoke(subscription.handler, event, timeout=subscription.timeout)
-        except TimeoutError as error:
+        except DeadlineExceeded as error:
             outcome, failure = Outcome.TIMED_OUT, error
         except Exception as error:
             outcome, failure = Outcome.FAILED, error
