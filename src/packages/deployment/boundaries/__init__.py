@@ -18,13 +18,15 @@ __all__ = ["BoundaryReport", "CheckOutcome", "Violation", "check_boundaries"]
 
 
 def check_boundaries(
-    tree: Path, config_path: Path | None = None, contract_ids: tuple[str, ...] = ()
+    tree: Path, config_path: Path | None = None, contract_ids: tuple[str, ...] | None = None
 ) -> BoundaryReport:
     """Check ``tree`` against the config (default: ``tree/.importlinter``).
 
-    ``contract_ids`` limits the import-linter contracts run; the source scans always run.
+    ``contract_ids`` limits the import-linter contracts run (``None``: all of them;
+    ``()``: none); the source scans always run.
     """
     tree = tree.resolve()
     config = _config.load(config_path or tree / _config.CONFIG_NAME)
-    outcomes = [*run_contracts(tree, config, contract_ids), *scan(tree, config)]
+    contracts = run_contracts(tree, config, contract_ids or ()) if contract_ids != () else []
+    outcomes = [*contracts, *scan(tree, config)]
     return BoundaryReport(str(tree), tuple(outcomes))

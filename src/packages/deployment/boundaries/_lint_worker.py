@@ -46,7 +46,10 @@ def main(config: str, tree: str, contract_ids: tuple[str, ...] = ()) -> dict[str
     from importlinter.application import use_cases
 
     configuration.configure()
-    options = use_cases.read_user_options(config)
+    options = use_cases._normalize_user_options(use_cases.read_user_options(config))
+    roots = options.session_options["root_packages"]
+    if isinstance(roots, str):  # a one-line ini value arrives as a string
+        options.session_options["root_packages"] = [roots]
     use_cases._register_contract_types(options)
     report = use_cases.create_report(options, contract_ids, cache_dir=None)
     contracts = []

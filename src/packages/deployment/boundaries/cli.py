@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.tree.is_dir():
         parser.error(f"{args.tree} is not a folder")
     try:
-        report = check_boundaries(args.tree, args.config, tuple(args.contract))
+        report = check_boundaries(args.tree, args.config, tuple(args.contract) or None)
     except (FileNotFoundError, ValueError) as error:
         print(f"boundary-violation-check: {error}", file=sys.stderr)
         return 2

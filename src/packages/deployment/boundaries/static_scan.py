@@ -23,6 +23,7 @@ from deployment.boundaries.config import BoundaryConfig
 from deployment.boundaries.model import CheckOutcome, Violation
 
 COMPOSITION_ROOT = "deployment"
+SCANS = ("dynamic-imports", "standard-library-only")
 DYNAMIC_IMPORTERS = {"import_module", "__import__"}
 
 

@@ -1,0 +1,198 @@
+"""Loads ``exercises/<id>/exercise.toml`` into an :class:`Exercise`, strictly.
+
+Unknown keys are errors (a typo must not silently drop a limit), and every error names
+the file and the field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from grader.domain.exercise import ContractMode, ContractRule, Exercise, Limits
+from grader.errors import ManifestError, UnknownExercise
+
+MANIFEST = "exercise.toml"
+TOP_KEYS = {
+    "id",
+    "title",
+    "points",
+    "section",
+    "answer_files",
+    "public_tests",
+    "hidden_tests",
+    "hints",
+    "limits",
+    "contracts",
+}
+LIMIT_KEYS = {f for f in Limits.__dataclass_fields__}
+CONTRACT_KEYS = {"id", "mode", "points"}
+
+
+class _Reader:
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    def fail(self, field: str | None, problem: str) -> ManifestError:
+        return ManifestError(self.path, field, problem)
+
+    def unknown(self, table: dict[str, Any], allowed: set[str], prefix: str = "") -> None:
+        extra = sorted(set(table) - allowed)
+        if extra:
+            raise self.fail(
+                prefix + extra[0], f"unknown key; allowed: {', '.join(sorted(allowed))}"
+            )
+
+    def text(self, field: str, required: bool = True) -> str:
+        value = self.data.get(field)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(field, f"must be a non-empty string, got {value!r}")
+        return value.strip()
+
+    def texts(self, field: str, required: bool = False) -> tuple[str, ...]:
+        value = self.data.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(field, f"must be a list of non-empty strings, got {value!r}")
+        if required and not value:
+            raise self.fail(field, "must name at least one entry")
+        return tuple(value)
+
+    def points(self, field: str, value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(field, f"must be a number, got {value!r}")
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:  # pragma: no cover - tomllib gives finite numbers
+            raise self.fail(field, f"must be a number, got {value!r}") from None
+        if number < 0 or not number.is_finite():
+            raise self.fail(field, f"must be 0 or more, got {value!r}")
+        return number
+
+
+def _relative(reader: _Reader, field: str, value: str, suffix: str) -> str:
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or not value.endswith(suffix):
+        raise reader.fail(field, f"{value!r} must be a relative path ending in {suffix}, no '..'")
+    return path.as_posix()
+
+
+def load_manifest(
+    folder: Path, solutions: Path | None, known_contracts: Iterable[str] = ()
+) -> Exercise:
+    """Read ``folder/exercise.toml``; hidden tests resolve under ``solutions/<id>``."""
+    path = folder / MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(path, None, "no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ManifestError(path, None, f"not valid TOML ({error})") from None
+    reader = _Reader(path, data)
+    reader.unknown(data, TOP_KEYS)
+    exercise_id = reader.text("id")
+    if exercise_id != folder.name:
+        raise reader.fail("id", f"is {exercise_id!r} but the folder is {folder.name!r}")
+    solution_folder = (
+        solutions / exercise_id if solutions and (solutions / exercise_id).is_dir() else None
+    )
+
+    def files(field: str, base: Path | None, must_exist: bool) -> tuple[Path, ...]:
+        found = []
+        for name in reader.texts(field, required=field == "public_tests"):
+            relative = _relative(reader, field, name, ".py")
+            if base is None:
+                continue  # hidden tests in a checkout without solutions/: nothing to run
+            full = base / relative
+            if must_exist and not full.is_file():
+                raise reader.fail(field, f"{full} does not exist")
+            found.append(full)
+        return tuple(found)
+
+    answer_files = tuple(
+        _relative(reader, "answer_files", a, ".py") for a in reader.texts("answer_files", True)
+    )
+    return Exercise(
+        id=exercise_id,
+        title=reader.text("title"),
+        points=reader.points("points", data.get("points")),
+        answer_files=answer_files,
+        public_tests=files("public_tests", folder, True),
+        hidden_tests=files("hidden_tests", solution_folder, True),
+        contracts=_contracts(reader, set(known_contracts)),
+        limits=_limits(reader),
+        hints=reader.texts("hints"),
+        section=reader.text("section", required=False),
+        folder=folder,
+        solution_folder=solution_folder,
+    )
+
+
+def _limits(reader: _Reader) -> Limits:
+    table = reader.data.get("limits", {})
+    if not isinstance(table, dict):
+        raise reader.fail("limits", "must be a table")
+    reader.unknown(table, LIMIT_KEYS, "limits.")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        default = getattr(Limits, key)
+        cast: Callable[[Any], Any] = type(default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise reader.fail(f"limits.{key}", f"must be a positive number, got {value!r}")
+        if cast is int and not float(value).is_integer():
+            raise reader.fail(f"limits.{key}", f"must be a whole number, got {value!r}")
+        values[key] = cast(value)
+    return Limits(**values)
+
+
+def _contracts(reader: _Reader, known: set[str]) -> tuple[ContractRule, ...]:
+    entries = reader.data.get("contracts", [])
+    if not isinstance(entries, list):
+        raise reader.fail("contracts", "must be an array of tables ([[contracts]])")
+    rules = []
+    for index, entry in enumerate(entries):
+        field = f"contracts[{index}]"
+        if not isinstance(entry, dict):
+            raise reader.fail(field, "must be a table with id, mode and points")
+        reader.unknown(entry, CONTRACT_KEYS, field + ".")
+        contract_id = entry.get("id")
+        if not isinstance(contract_id, str) or (known and contract_id not in known):
+            listing = ", ".join(sorted(known))
+            raise reader.fail(
+                f"{field}.id", f"{contract_id!r} is not a known check; known: {listing}"
+            )
+        try:
+            mode = ContractMode(entry.get("mode", "gate"))
+        except ValueError:
+            raise reader.fail(f"{field}.mode", "must be 'gate' or 'points'") from None
+        points = reader.points(f"{field}.points", entry.get("points", 0))
+        if mode is ContractMode.GATE and points:
+            raise reader.fail(f"{field}.points", "a gate earns no points; use mode = 'points'")
+        rules.append(ContractRule(contract_id, mode, points))
+    return tuple(rules)
+
+
+class ExerciseFolder:
+    """The exercises of a course checkout: ``exercises/<id>/exercise.toml`` each."""
+
+    def __init__(self, exercises: Path, solutions: Path | None, known_contracts: Iterable[str]):
+        self.exercises = exercises
+        self.solutions = solutions if solutions and solutions.is_dir() else None
+        self.known_contracts = tuple(known_contracts)
+
+    def ids(self) -> list[str]:
+        return sorted(p.parent.name for p in self.exercises.glob(f"*/{MANIFEST}"))
+
+    def get(self, exercise_id: str) -> Exercise:
+        folder = self.exercises / exercise_id
+        if "/" in exercise_id or not (folder / MANIFEST).is_file():
+            raise UnknownExercise(exercise_id, self.ids())
+        return load_manifest(folder, self.solutions, self.known_contracts)
+
+    def all(self) -> list[Exercise]:
+        return [self.get(i) for i in self.ids()]

@@ -1,0 +1,164 @@
+"""Writes a :class:`GradeResult` as our JSON, Gradescope's results.json, JUnit XML, HTML.
+
+Every format is made from the same result, so they cannot disagree. Hidden tests
+carry no message in the result itself, so no format can leak their text.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from grader.domain.result import GradeResult, Outcome
+
+SCHEMA = "hexagon-grader/result/v1"
+
+
+def number(value: Decimal) -> int | float:
+    """A JSON number that says exactly what the Decimal says (3, not 3.0; 0.5 stays 0.5)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_json(result: GradeResult) -> dict[str, Any]:
+    data = _plain(asdict(result))
+    return {
+        "schema": SCHEMA,
+        **data,
+        "full_marks": result.full_marks,
+        "needs_review": result.needs_review,
+    }
+
+
+def to_gradescope(result: GradeResult) -> dict[str, Any]:
+    tests = [
+        {
+            "name": t.title + (" (hidden)" if t.hidden else ""),
+            "score": number(t.earned),
+            "max_score": number(t.points),
+            "status": "passed" if t.outcome is Outcome.PASSED else "failed",
+            "output": t.message or t.outcome.value,
+        }
+        for t in result.tests
+    ]
+    tests += [
+        {
+            "name": f"Boundary check: {c.name}",
+            "score": number(c.earned),
+            "max_score": number(c.points),
+            "status": "passed" if c.kept else "failed",
+            "output": "\n".join(f"{v.file}:{v.line}: {v.message}" for v in c.violations)
+            or (c.error or "kept"),
+        }
+        for c in result.contracts
+    ]
+    return {"score": number(result.score), "output": result.summary, "tests": tests}
+
+
+def to_junit(results: Iterable[GradeResult]) -> str:
+    suites = ET.Element("testsuites")
+    for result in results:
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"{result.learner}/{result.exercise}",
+            tests=str(len(result.tests) + len(result.contracts)),
+            failures=str(
+                sum(t.outcome is Outcome.FAILED for t in result.tests)
+                + sum(not c.kept for c in result.contracts)
+            ),
+            errors=str(
+                sum(t.outcome not in (Outcome.PASSED, Outcome.FAILED) for t in result.tests)
+            ),
+            time=f"{result.duration:.3f}",
+        )
+        for test in result.tests:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=result.exercise,
+                name=test.title,
+                time=f"{test.duration:.3f}",
+            )
+            if test.outcome is Outcome.FAILED:
+                ET.SubElement(case, "failure", message=test.message or "failed")
+            elif test.outcome is not Outcome.PASSED:
+                ET.SubElement(case, "error", message=test.message or test.outcome.value)
+        for contract in result.contracts:
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{result.exercise}.contracts", name=contract.name
+            )
+            if not contract.kept:
+                text = "; ".join(f"{v.file}:{v.line} {v.message}" for v in contract.violations)
+                ET.SubElement(case, "failure", message=text or contract.error or "broken")
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+STYLE = """
+body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+color:#1b1f24}
+h1{font-size:1.4rem}.score{font-size:2rem;font-weight:600}
+table{border-collapse:collapse;width:100%}td,th{padding:.4rem;border-bottom:1px solid #ddd;
+text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:0;font-size:.85rem}
+.passed{color:#1a7f37}.failed,.error,.timeout,.missing,.broken{color:#cf222e}
+.flag{background:#fff8c5;padding:.5rem;margin:.3rem 0;border-radius:4px}
+footer{color:#666;font-size:.8rem;margin-top:2rem}
+"""
+
+
+def to_html(result: GradeResult, hints: Iterable[str] = ()) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><td class='{t.outcome.value}'>{e(t.outcome.value)}</td><td>{e(t.title)}"
+        f"{' <em>(hidden)</em>' if t.hidden else ''}</td>"
+        f"<td>{number(t.earned)}/{number(t.points)}</td><td><pre>{e(t.message)}</pre></td></tr>"
+        for t in result.tests
+    )
+    contracts = "".join(
+        f"<tr><td class='{'passed' if c.kept else 'broken'}'>{'kept' if c.kept else 'broken'}</td>"
+        f"<td>{e(c.name)} <small>({e(c.mode)})</small></td>"
+        f"<td>{number(c.earned)}/{number(c.points)}</td>"
+        f"<td>{''.join(_violation(v) for v in c.violations)}{e(c.error or '')}</td></tr>"
+        for c in result.contracts
+    )
+    flags = "".join(f"<div class='flag'>{e(f.kind)}: {e(f.message)}</div>" for f in result.flags)
+    hint_list = "".join(f"<li>{e(h)}</li>" for h in hints)
+    environment = ", ".join(f"{e(k)} {e(v)}" for k, v in result.environment.items())
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{e(result.exercise)}: feedback</title>
+<style>{STYLE}</style></head><body>
+<h1>{e(result.exercise)} · {e(result.learner)}</h1>
+<p class="score">{number(result.score)} / {number(result.max_score)}</p>
+<p>{e(result.summary)}</p>
+<h2>Tests</h2><table><tr><th>Result</th><th>Test</th><th>Points</th><th>Details</th></tr>
+{rows}</table>
+{f"<h2>Boundary checks</h2><table>{contracts}</table>" if contracts else ""}
+{f"<h2>Notes</h2>{flags}" if flags else ""}
+{f"<h2>Hints</h2><ul>{hint_list}</ul>" if hint_list else ""}
+<footer>Hidden tests show their title and outcome only. {environment}</footer>
+</body></html>
+"""
+
+
+def _violation(violation: Any) -> str:
+    e = html.escape
+    chain = " → ".join(violation.chain)
+    read = f"<br>Read: {e(violation.section)}" if violation.section else ""
+    return (
+        f"<p><code>{e(violation.file)}:{violation.line or ''}</code> {e(violation.message)}"
+        f"<br><small>{e(chain)}</small><br>{e(violation.advice)}{read}</p>"
+    )

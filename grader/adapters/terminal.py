@@ -1,0 +1,56 @@
+"""Shows results in the terminal with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from grader.adapters.reports import number
+from grader.domain.result import GradeResult, Outcome
+
+MARKS = {
+    Outcome.PASSED: "[green]✓[/]",
+    Outcome.FAILED: "[red]✗[/]",
+    Outcome.ERROR: "[red]![/]",
+    Outcome.TIMEOUT: "[red]⏱[/]",
+    Outcome.MISSING: "[red]?[/]",
+}
+
+
+def show(console: Console, result: GradeResult, hint: str | None = None) -> None:
+    table = Table(title=f"{result.exercise} · {result.learner}", title_justify="left")
+    table.add_column("")
+    table.add_column("test or check")
+    table.add_column("points", justify="right")
+    table.add_column("what happened", overflow="fold")
+    for test in result.tests:
+        title = test.title + (" [dim](hidden)[/]" if test.hidden else "")
+        table.add_row(
+            MARKS[test.outcome],
+            title,
+            f"{number(test.earned)}/{number(test.points)}",
+            test.message.splitlines()[0] if test.message else "",
+        )
+    for contract in result.contracts:
+        detail = "; ".join(f"{v.file}:{v.line or ''} {v.message}" for v in contract.violations)
+        table.add_row(
+            "[green]✓[/]" if contract.kept else "[red]✗[/]",
+            f"boundary: {contract.name} [dim]({contract.mode})[/]",
+            f"{number(contract.earned)}/{number(contract.points)}",
+            detail or (contract.error or ""),
+        )
+    console.print(table)
+    for flag in result.flags:
+        style = "yellow" if flag.severity == "review" else "dim"
+        console.print(f"[{style}]note ({flag.kind}): {flag.message}[/]", highlight=False)
+    for contract in result.contracts:
+        for violation in contract.violations[:3]:
+            if violation.advice:
+                console.print(f"[cyan]instead:[/] {violation.advice}", highlight=False)
+                if violation.section:
+                    console.print(f"[cyan]read:[/] {violation.section}", highlight=False)
+                break
+    colour = "green" if result.full_marks else "yellow"
+    console.print(f"[bold {colour}]{result.summary}[/]", highlight=False)
+    if hint:
+        console.print(f"[magenta]hint:[/] {hint}", highlight=False)

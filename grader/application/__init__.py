@@ -1,0 +1,1 @@
+"""Use cases (grade, check, batch, validate) and the ports they need."""

@@ -1,0 +1,119 @@
+"""Grade a whole class: every learner, every exercise, in parallel, resumable.
+
+Behaviour choices, stated once:
+
+* A learner is an entry of the submissions folder: a sub-folder, a ``.zip`` or a
+  ``.ipynb`` (the name without suffix is the learner's id). Hidden entries and
+  symbolic links are skipped.
+* Each (learner, exercise) result is saved as soon as it is ready, so a re-run after
+  an interruption skips what is done, unless that learner's answers changed since.
+* Work that cannot be graded at all (an unreadable submission, a grader failure) gets
+  a result of 0 that says why and asks for review; it never stops the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from grader.application.grading import Grader
+from grader.application.ports import SubmissionReader
+from grader.domain.exercise import Exercise
+from grader.domain.result import Flag, GradeResult, Severity
+from grader.domain.submission import Submission
+from grader.errors import GraderError
+
+SUFFIXES = (".zip", ".ipynb")
+
+
+@dataclass
+class BatchOutcome:
+    graded: list[GradeResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (learner, exercise)
+
+
+def learners(folder: Path) -> list[tuple[str, Path]]:
+    """The learners in a submissions folder, sorted by id."""
+    found = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith((".", "_")) or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            found.append((entry.name, entry))
+        elif entry.suffix in SUFFIXES:
+            found.append((entry.stem, entry))
+    return found
+
+
+def for_exercise(submission: Submission, exercise: Exercise) -> Submission:
+    """The submission as one exercise sees it (so its fingerprint is that exercise's)."""
+    answers = {p: t for p, t in submission.answers.items() if p in exercise.answer_files}
+    return Submission(
+        submission.learner, answers, submission.source, submission.ignored, submission.problems
+    )
+
+
+def grade_safely(
+    grader: Grader, exercise: Exercise, submission: Submission, include_hidden: bool
+) -> GradeResult:
+    """Grade, or explain in a zero result why grading failed."""
+    try:
+        return grader.grade(exercise, submission, include_hidden=include_hidden)
+    except Exception as error:  # one broken job must not stop a class's batch
+        reason = f"could not be graded: {type(error).__name__}: {error}"
+        return GradeResult(
+            exercise=exercise.id,
+            learner=submission.learner,
+            score=Decimal(0),
+            max_score=exercise.points,
+            tests=(),
+            contracts=(),
+            flags=(Flag("grader-error", reason, Severity.REVIEW),),
+            summary=reason + ".",
+            hidden_included=include_hidden,
+            fingerprint=submission.fingerprint(),
+            environment=grader.environment,
+        )
+
+
+def run_batch(
+    folder: Path,
+    exercises: Sequence[Exercise],
+    reader: SubmissionReader,
+    grader: Grader,
+    jobs: int,
+    is_done: Callable[[str, str, str], bool],
+    save: Callable[[GradeResult], None],
+    progress: Callable[[], None] = lambda: None,
+) -> BatchOutcome:
+    """Grade every learner in ``folder`` on every exercise, ``jobs`` at a time.
+
+    ``is_done(learner, exercise, fingerprint)`` says whether that work is stored
+    already; ``save`` stores a new result; ``progress`` is called once per job.
+    """
+    outcome = BatchOutcome()
+    work: list[tuple[Exercise, Submission]] = []
+    for learner, path in learners(folder):
+        try:
+            whole = reader.read(path, exercises, learner)
+        except GraderError as error:
+            whole = Submission(learner, {}, "unreadable", problems=(str(error),))
+        for exercise in exercises:
+            submission = for_exercise(whole, exercise)
+            if is_done(learner, exercise.id, submission.fingerprint()):
+                outcome.skipped.append((learner, exercise.id))
+                progress()
+            else:
+                work.append((exercise, submission))
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(grade_safely, grader, e, s, True) for e, s in work]
+        for future in as_completed(futures):
+            result = future.result()
+            save(result)
+            outcome.graded.append(result)
+            progress()
+    return outcome

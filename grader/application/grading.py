@@ -1,0 +1,126 @@
+"""Grade one submission against one exercise: the use case behind check, grade and batch."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+
+from grader.application.ports import (
+    ContractChecker,
+    TestCollector,
+    TestRun,
+    TestRunner,
+    WorkspaceFactory,
+)
+from grader.domain import scoring
+from grader.domain.exercise import ContractMode, Exercise, TestSpec
+from grader.domain.result import (
+    ContractResult,
+    Flag,
+    GradeResult,
+    Outcome,
+    Severity,
+    TestResult,
+)
+from grader.domain.submission import Submission
+
+NEVER_REPORTED = TestRun(Outcome.MISSING, 0.0, "this test never reported a result")
+
+
+@dataclass
+class Grader:
+    collector: TestCollector
+    workspaces: WorkspaceFactory
+    runner: TestRunner
+    contracts: ContractChecker
+    environment: dict[str, str]
+
+    def grade(
+        self, exercise: Exercise, submission: Submission, *, include_hidden: bool
+    ) -> GradeResult:
+        started = time.perf_counter()
+        specs = self.collector.collect(exercise, include_hidden)
+        answers = {p: t for p, t in submission.answers.items() if p in exercise.answer_files}
+        flags = intake_flags(exercise, submission, answers)
+        with (
+            self.workspaces.create(exercise, answers, include_hidden) as workspace,
+            ThreadPoolExecutor(max_workers=1) as pool,
+        ):
+            # The contracts run in their own process: check them while pytest runs.
+            pending = pool.submit(
+                self.contracts.check, workspace, exercise.contracts, exercise.section
+            )
+            run = self.runner.run(workspace, specs, exercise.limits)
+            contracts = tuple(pending.result())
+        tests = tuple(test_result(spec, run.runs.get(spec.id, NEVER_REPORTED)) for spec in specs)
+        contracts = scoring.settle_contracts(tests, contracts)
+        score = scoring.total(tests, contracts)
+        maximum = scoring.maximum(tests, contracts)
+        all_flags = (*flags, *run.flags)
+        return GradeResult(
+            exercise=exercise.id,
+            learner=submission.learner,
+            score=score,
+            max_score=maximum,
+            tests=tests,
+            contracts=contracts,
+            flags=all_flags,
+            summary=summarise(score, maximum, tests, contracts, submission, answers),
+            hidden_included=include_hidden,
+            fingerprint=submission.fingerprint(),
+            environment=self.environment,
+            duration=round(time.perf_counter() - started, 3),
+        )
+
+
+def test_result(spec: TestSpec, run: TestRun) -> TestResult:
+    earned = spec.points if run.outcome is Outcome.PASSED else Decimal(0)
+    return TestResult(
+        id=spec.id,
+        title=spec.title,
+        points=spec.points,
+        earned=earned,
+        outcome=run.outcome,
+        duration=round(run.duration, 3),
+        # Hidden tests show title and outcome only: their messages quote their code.
+        message="" if spec.hidden else run.message,
+        hidden=spec.hidden,
+    )
+
+
+def intake_flags(exercise: Exercise, submission: Submission, answers: dict[str, str]) -> list[Flag]:
+    flags = [
+        Flag("ignored-file", f"{name} is not an answer file of this exercise and was ignored")
+        for name in submission.ignored
+    ]
+    flags += [Flag("intake", problem, Severity.REVIEW) for problem in submission.problems]
+    for path in exercise.answer_files:
+        if path not in answers:
+            flags.append(Flag("no-answer", f"no answer for {path}: its starter was graded"))
+    return flags
+
+
+def summarise(
+    score: Decimal,
+    maximum: Decimal,
+    tests: tuple[TestResult, ...],
+    contracts: tuple[ContractResult, ...],
+    submission: Submission,
+    answers: dict[str, str],
+) -> str:
+    passed = sum(t.outcome is Outcome.PASSED for t in tests)
+    parts = [f"{_num(score)} of {_num(maximum)} points: {passed} of {len(tests)} tests passed"]
+    for contract in contracts:
+        if not contract.kept:
+            capped = " (score capped at 0)" if contract.mode == ContractMode.GATE else ""
+            parts.append(f"boundary check '{contract.id}' broken{capped}")
+    if not answers:
+        reason = submission.problems[0] if submission.problems else "no answer file was found"
+        parts.append(reason.rstrip("."))
+    return "; ".join(parts) + "."
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)

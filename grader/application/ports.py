@@ -1,0 +1,66 @@
+"""What the use cases need from the outside world; adapters implement these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from grader.domain.exercise import ContractRule, Exercise, Limits, TestSpec
+from grader.domain.result import ContractResult, Flag, Outcome
+from grader.domain.submission import Submission
+
+
+class ExerciseRepository(Protocol):
+    def get(self, exercise_id: str) -> Exercise: ...
+
+    def all(self) -> list[Exercise]: ...
+
+
+class SubmissionReader(Protocol):
+    def read(self, path: Path, exercises: Sequence[Exercise], learner: str) -> Submission: ...
+
+
+class TestCollector(Protocol):
+    def collect(self, exercise: Exercise, include_hidden: bool) -> list[TestSpec]: ...
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    packages: Path  # root / "src/packages"
+    test_paths: tuple[str, ...]  # relative to root, as in TestSpec ids
+
+
+class WorkspaceFactory(Protocol):
+    def create(
+        self, exercise: Exercise, answers: Mapping[str, str], include_hidden: bool
+    ) -> AbstractContextManager[Workspace]: ...
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """What one test function did, as the runner saw it."""
+
+    outcome: Outcome
+    duration: float = 0.0
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    runs: dict[str, TestRun]  # keyed by TestSpec.id
+    flags: tuple[Flag, ...] = ()
+    output: str = field(default="", repr=False)  # the first bytes of pytest's output
+
+
+class TestRunner(Protocol):
+    def run(self, workspace: Workspace, specs: Sequence[TestSpec], limits: Limits) -> RunReport: ...
+
+
+class ContractChecker(Protocol):
+    def check(
+        self, workspace: Workspace, rules: Sequence[ContractRule], section: str
+    ) -> list[ContractResult]: ...

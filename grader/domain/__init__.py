@@ -1,0 +1,1 @@
+"""What the grader reasons about; no I/O here."""

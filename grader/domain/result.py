@@ -1,0 +1,87 @@
+"""The one result model: what every report, gradebook and feedback page is made from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the test could not run: an import error, a crash
+    TIMEOUT = "timeout"
+    MISSING = "missing"  # never reported: the run was cut short or tampered with
+
+
+@dataclass(frozen=True)
+class TestResult:
+    id: str
+    title: str
+    points: Decimal
+    earned: Decimal
+    outcome: Outcome
+    duration: float = 0.0
+    message: str = ""  # empty for hidden tests: they show title and outcome only
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class ViolationInfo:
+    file: str
+    line: int | None
+    message: str
+    chain: tuple[str, ...] = ()
+    advice: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class ContractResult:
+    id: str
+    name: str
+    mode: str
+    points: Decimal
+    earned: Decimal
+    kept: bool
+    violations: tuple[ViolationInfo, ...] = ()
+    error: str | None = None
+
+
+class Severity(StrEnum):
+    INFO = "info"  # worth knowing, nothing to do
+    REVIEW = "review"  # a person should look before the score is final
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # "ignored-file", "tampered", "timeout-kill", "output-truncated", ...
+    message: str
+    severity: Severity = Severity.INFO
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    exercise: str
+    learner: str
+    score: Decimal
+    max_score: Decimal
+    tests: tuple[TestResult, ...]
+    contracts: tuple[ContractResult, ...]
+    flags: tuple[Flag, ...] = ()
+    summary: str = ""  # one readable sentence on the outcome
+    hidden_included: bool = False
+    fingerprint: str = ""
+    environment: dict[str, str] = field(default_factory=dict)
+    duration: float = 0.0
+
+    @property
+    def needs_review(self) -> bool:
+        return any(f.severity is Severity.REVIEW for f in self.flags)
+
+    @property
+    def full_marks(self) -> bool:
+        return self.score == self.max_score

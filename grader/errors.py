@@ -1,0 +1,30 @@
+"""Every error the grader raises on purpose; each message is one readable sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GraderError(Exception):
+    """Base class: the CLI prints these as one line, never as a traceback."""
+
+
+class ManifestError(GraderError):
+    """An exercise manifest is missing, malformed or inconsistent."""
+
+    def __init__(self, path: Path, field: str | None, problem: str) -> None:
+        self.path = path
+        self.field = field
+        where = f"{path}: field '{field}'" if field else str(path)
+        super().__init__(f"{where}: {problem}")
+
+
+class UnknownExercise(GraderError, LookupError):
+    def __init__(self, exercise_id: str, known: list[str]) -> None:
+        self.exercise_id = exercise_id
+        listing = ", ".join(known) or "none"
+        super().__init__(f"no exercise {exercise_id!r}; known exercises: {listing}")
+
+
+class SubmissionError(GraderError):
+    """A submission path that cannot be read at all (it does not exist, say)."""
