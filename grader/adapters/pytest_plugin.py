@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import json
 import os
+import re
 import signal
 import time
 from collections.abc import Generator
@@ -117,6 +118,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def describe(report: pytest.TestReport | pytest.CollectReport) -> str:
     """One short, readable account of a failure: what went wrong and where in the answer."""
+    if isinstance(report, pytest.CollectReport):
+        return _describe_import_failure(str(report.longrepr))
     longrepr = report.longrepr
     crash = getattr(longrepr, "reprcrash", None)
     message = crash.message if crash is not None else str(longrepr).strip().splitlines()[-1:]
@@ -151,3 +154,18 @@ def _in_packages(path: str) -> str:
     if _packages and path.startswith(_packages):
         return str(Path(path).relative_to(_packages))
     return path.split(marker, 1)[1] if marker in path else ""
+
+
+def _describe_import_failure(text: str) -> str:
+    """``SyntaxError: '(' was never closed (at data/x.py:2)`` from pytest's long report."""
+    errors = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+    errors = [e for e in errors if e]
+    problem = errors[-1] if errors else (text.strip().splitlines() or ["unknown error"])[-1]
+    where = ""
+    locations = re.findall(r'File "([^"]+)", line (\d+)|^(\S+\.py):(\d+): in ', text, re.M)
+    for quoted, quoted_line, short, short_line in locations:
+        path, line = (quoted, quoted_line) if quoted else (short, short_line)
+        relative = _in_packages(path)
+        if relative:
+            where = f"{relative}:{line}"
+    return f"{problem} (at {where})" if where else problem

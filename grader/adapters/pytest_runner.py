@@ -11,8 +11,9 @@ Behaviour choices, stated once:
   test, and if learner code blocks it, the grader kills the process after the
   per-test limit plus a grace period, scores that test as a timeout, and starts a new
   process for the tests not yet run. The total time limit is enforced the same way.
-* Output beyond ``limits.output_kb`` is read and thrown away, so a flood can neither
-  fill a disk nor block the process.
+* Output is not captured by pytest (``-s``): it comes straight to the grader, which
+  keeps the first ``limits.output_kb`` and reads and drops the rest, so a flood can
+  neither fill a disk nor block the process.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from grader.domain.exercise import Limits, TestSpec, function_id
 from grader.domain.result import Flag, Outcome, Severity
 
 GRACE_SECONDS = 1.0
+EXIT_DRAIN_SECONDS = 0.2  # reading what pytest wrote just before it exited
 OUTCOMES = {
     "passed": Outcome.PASSED,
     "failed": Outcome.FAILED,
@@ -117,24 +119,9 @@ class PytestRunner:
 
     def _command(self, ini: Path, workspace: Workspace, targets: list[str]) -> list[str]:
         return [
-            self.python,
-            "-I",
-            "-m",
-            "pytest",
-            "-c",
-            str(ini),
-            "--rootdir",
-            str(workspace.root),
-            "-p",
-            "grader.adapters.pytest_plugin",
-            "-p",
-            "no:cacheprovider",
-            "--noconftest",
-            "--import-mode=importlib",
-            "-q",
-            "--no-header",
-            "-rN",
-            "--color=no",
+            *(self.python, "-I", "-m", "pytest", "-c", str(ini), "--rootdir", str(workspace.root)),
+            *("-p", "grader.adapters.pytest_plugin", "-p", "no:cacheprovider", "--noconftest"),
+            *("--import-mode=importlib", "-s", "-q", "--no-header", "-rN", "--color=no"),
             *targets,
         ]
 
@@ -191,11 +178,24 @@ class PytestRunner:
         selector.register(process.stdout.fileno(), selectors.EVENT_READ, "output")
         buffer = b""
         running: tuple[str, float] | None = None  # node id, monotonic start
+        loading_since: float | None = time.monotonic()  # until the first test starts
         open_streams = {"report", "output"}
+        exited: float | None = None
         while open_streams:
             now = time.monotonic()
-            if "report" not in open_streams and process.poll() is not None:
-                break  # pytest is gone; a leftover child holding stdout must not stall us
+            if process.poll() is not None and exited is None:
+                exited = now
+            elif exited is not None and now - exited > EXIT_DRAIN_SECONDS:
+                break  # pytest is gone; a leftover child holding a pipe must not stall us
+            if loading_since and now - loading_since > limits.per_test_seconds + GRACE_SECONDS:
+                _kill(process)
+                message = (
+                    f"loading the tests and answers took longer than "
+                    f"{limits.per_test_seconds:g} s (an endless loop at import?)"
+                )
+                for test in progress.pending():
+                    progress.runs[test] = TestRun(Outcome.TIMEOUT, 0.0, message)
+                return
             if running and now - running[1] > limits.per_test_seconds + GRACE_SECONDS:
                 _kill(process)
                 progress.record(
@@ -236,6 +236,7 @@ class PytestRunner:
                 *lines, buffer = buffer.split(b"\n")
                 for line in lines:
                     running = _apply(line, running, progress)
+                    loading_since = None
         _kill(process)
         if running:  # the process died inside a test
             code = process.returncode
@@ -270,7 +271,7 @@ def _apply(
         return None
     if kind == "collect_error":
         file = str(event["nodeid"])
-        message = "could not be loaded: " + str(event.get("message", ""))
+        message = "the answer could not be imported: " + str(event.get("message", ""))
         for test in progress.pending():
             if test.startswith(file + "::") or not file:
                 progress.runs[test] = TestRun(Outcome.ERROR, 0.0, message)

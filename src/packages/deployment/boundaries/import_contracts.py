@@ -41,7 +41,8 @@ def run_contracts(
     except (json.JSONDecodeError, IndexError):
         data = {"error": f"import-linter failed: {completed.stderr.strip()[-500:]}"}
     if data.get("error"):
-        return [CheckOutcome("import-contracts", "import-linter contracts", 0, error=data["error"])]
+        error = str(data["error"]).replace(f"{tree}/", "")  # paths relative to the tree
+        return [CheckOutcome("import-contracts", "import-linter contracts", 0, error=error)]
     imports = int(data["imports"])
     return [_outcome(tree, config, contract, imports) for contract in data["contracts"]]
 

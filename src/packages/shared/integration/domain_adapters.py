@@ -36,8 +36,9 @@ class BaseDomainAdapter:
         if not getattr(type(self), "domain_name", None):
             raise TypeError(f"{type(self).__name__} must set the class attribute domain_name")
         self.service_locator = service_locator
-        if timeout is not None:
-            self.timeout = timeout
+        chosen = timeout if timeout is not None else service_locator.adapter_timeout
+        if chosen is not None:
+            self.timeout = chosen
 
     async def call(
         self, service: str, operation: str, *args: Any, timeout: float | None = None

@@ -140,7 +140,8 @@ class EventBus:
         _validate_pattern(topic)
         if not callable(handler):
             raise TypeError(f"handler for {topic!r} must be callable, got {handler!r}")
-        subscription = Subscription(self, topic, handler, timeout or self.handler_timeout)
+        limit = self.handler_timeout if timeout is None else timeout
+        subscription = Subscription(self, topic, handler, limit)
         self._subscriptions.append(subscription)
         return subscription
 

@@ -8,7 +8,8 @@ Behaviour choices, stated once:
 * A factory is called once, on first use, with no argument or, if it takes one, with
   the locator; sync and async factories both work. The instance is then cached.
 * ``get_adapter(AdapterClass)`` builds ``AdapterClass(locator)`` once and caches it,
-  unless an adapter instance was registered for that class.
+  unless an adapter instance was registered for that class. Adapters take their
+  default call timeout from the locator's ``adapter_timeout`` when it is set.
 * ``override(...)`` and ``override_adapter(...)`` replace a service or adapter for the
   duration of a ``with`` block and put everything back afterwards: made for tests.
 """
@@ -49,7 +50,8 @@ def _takes_argument(factory: Callable[..., Any]) -> bool:
 class DomainServiceLocator:
     """A registry of services, keyed by ``(domain, name)``, and of adapters, by class."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, adapter_timeout: float | None = None) -> None:
+        self.adapter_timeout = adapter_timeout  # default for adapters built by get_adapter
         self._factories: dict[Key, Callable[..., Any]] = {}
         self._instances: dict[Key, Any] = {}
         self._locks: dict[Key, asyncio.Lock] = {}

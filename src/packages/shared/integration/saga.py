@@ -52,6 +52,10 @@ class SagaContext:
         known = ", ".join(sorted(k for k in self.__dict__ if k != "results")) or "nothing"
         raise AttributeError(f"the saga context has no {name!r}; it holds: {known}")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Declared so that type checkers accept ``context.model = ...`` in a step.
+        super().__setattr__(name, value)
+
     def values(self) -> dict[str, Any]:
         """The context's own values, without ``results``."""
         return {k: v for k, v in self.__dict__.items() if k != "results"}

@@ -1,0 +1,1 @@
+"""AI domains: machine learning (training, prediction) and MLOps (deployments)."""

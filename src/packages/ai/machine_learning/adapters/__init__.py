@@ -1,0 +1,1 @@
+"""Machine learning infrastructure: keeping trained models as JSON files."""

@@ -1,0 +1,1 @@
+"""The training service (the ``ModelTrainer`` port) and the model repository port."""

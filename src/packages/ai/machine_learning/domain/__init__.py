@@ -1,0 +1,1 @@
+"""The machine learning model: training data rules, logistic regression, classifiers."""

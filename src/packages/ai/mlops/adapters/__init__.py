@@ -1,0 +1,1 @@
+"""MLOps infrastructure: the event bus subscriptions that drive the registry."""

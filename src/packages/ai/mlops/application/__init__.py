@@ -1,0 +1,1 @@
+"""The model registry service, implementing the ``ModelRegistry`` port."""

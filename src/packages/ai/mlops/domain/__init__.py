@@ -1,0 +1,1 @@
+"""The MLOps model: an environment's deployment history and its rules."""

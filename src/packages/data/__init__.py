@@ -1,0 +1,1 @@
+"""Data processing domains: data quality, anomaly detection and data science."""

@@ -1,0 +1,1 @@
+"""Anomaly detection infrastructure: telling other domains on the event bus."""

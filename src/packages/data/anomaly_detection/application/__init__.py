@@ -1,0 +1,1 @@
+"""The anomaly detection service, implementing the ``AnomalyDetector`` port."""

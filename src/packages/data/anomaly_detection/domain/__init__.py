@@ -1,0 +1,1 @@
+"""The anomaly detection model: pure scoring functions and the column scan."""

@@ -1,0 +1,1 @@
+"""The data quality service, implementing the ``DatasetValidator`` port."""

@@ -1,0 +1,1 @@
+"""The data quality model: schemas, cell values and the checks that find issues."""

@@ -1,0 +1,1 @@
+"""Data science infrastructure: datasets to and from CSV."""

@@ -1,0 +1,1 @@
+"""The data science service, implementing the ``DataCleaner`` port."""

@@ -1,0 +1,1 @@
+"""The data science model: cleaning and scaling rules as pure functions."""

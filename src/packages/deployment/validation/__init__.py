@@ -1,0 +1,1 @@
+"""End-to-end integration checks: the scenarios and their command line."""

@@ -1,0 +1,1 @@
+"""Enterprise domains: security (who may do what)."""

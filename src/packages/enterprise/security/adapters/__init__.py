@@ -1,0 +1,1 @@
+"""Security infrastructure: reading a role policy from JSON."""

@@ -1,0 +1,1 @@
+"""The authorization service: security contexts from roles."""

@@ -1,0 +1,1 @@
+"""The security model: role policies and the roles every deployment starts with."""

@@ -1,0 +1,1 @@
+"""Integration domains: cloud (object storage)."""

@@ -1,0 +1,1 @@
+"""Object stores implementing the ``ObjectStore`` port: in memory and on local disk."""

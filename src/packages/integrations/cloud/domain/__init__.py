@@ -1,0 +1,1 @@
+"""The cloud model: what makes an object key valid."""
