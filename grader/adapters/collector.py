@@ -22,9 +22,13 @@ from grader.errors import ManifestError
 def _points(function: ast.FunctionDef | ast.AsyncFunctionDef, path: Path) -> Decimal:
     for decorator in function.decorator_list:
         if isinstance(decorator, ast.Call) and ast.unparse(decorator.func).endswith("mark.points"):
-            if len(decorator.args) != 1 or not isinstance(decorator.args[0], ast.Constant):
-                raise ManifestError(path, function.name, "points(...) takes one literal number")
-            value = decorator.args[0].value
+            try:
+                (argument,) = decorator.args
+                value = ast.literal_eval(argument)
+            except ValueError:
+                raise ManifestError(
+                    path, function.name, "points(...) takes one literal number"
+                ) from None
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ManifestError(path, function.name, f"points must be >= 0, got {value!r}")
             return Decimal(str(value))

@@ -21,6 +21,7 @@ import functools
 import os
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -37,6 +38,8 @@ MAX_RATIO = 200
 MAX_LISTED = 50
 
 Entry = tuple[str, int, Callable[[], bytes]]  # name, size in bytes, how to read it
+# What reading one file or zip member may raise: it costs that file only.
+UNREADABLE = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
 class _Gathering:
@@ -65,6 +68,8 @@ class _Gathering:
                 self.answers[key] = read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 self.problems.append(f"{name} is not UTF-8 text, so it was not graded")
+            except UNREADABLE as error:
+                self.problems.append(f"{name} could not be read ({error}), so it was not graded")
 
     def _notebook(self, name: str, size: int, read: Callable[[], bytes]) -> None:
         if size > MAX_NOTEBOOK_BYTES:
@@ -76,6 +81,9 @@ class _Gathering:
             cells, problems = answer_cells(read(), name)
         except NotebookError as error:
             self.problems.append(str(error))
+            return
+        except UNREADABLE as error:
+            self.problems.append(f"{name} could not be read ({error})")
             return
         self.problems += problems
         for cell in cells:

@@ -6,6 +6,7 @@ the file and the field.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -68,10 +69,10 @@ class _Reader:
             raise self.fail(field, f"must be a number, got {value!r}")
         try:
             number = Decimal(str(value))
-        except InvalidOperation:  # pragma: no cover - tomllib gives finite numbers
+        except InvalidOperation:  # pragma: no cover - str() of a float is always valid
             raise self.fail(field, f"must be a number, got {value!r}") from None
-        if number < 0 or not number.is_finite():
-            raise self.fail(field, f"must be 0 or more, got {value!r}")
+        if not number.is_finite() or number < 0:  # TOML allows nan and inf
+            raise self.fail(field, f"must be a finite number, 0 or more, got {value!r}")
         return number
 
 
@@ -86,6 +87,7 @@ def load_manifest(
     folder: Path, solutions: Path | None, known_contracts: Iterable[str] = ()
 ) -> Exercise:
     """Read ``folder/exercise.toml``; hidden tests resolve under ``solutions/<id>``."""
+    folder = folder.resolve()
     path = folder / MANIFEST
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -142,8 +144,13 @@ def _limits(reader: _Reader) -> Limits:
     for key, value in table.items():
         default = getattr(Limits, key)
         cast: Callable[[Any], Any] = type(default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise reader.fail(f"limits.{key}", f"must be a positive number, got {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            raise reader.fail(f"limits.{key}", f"must be a finite positive number, got {value!r}")
         if cast is int and not float(value).is_integer():
             raise reader.fail(f"limits.{key}", f"must be a whole number, got {value!r}")
         values[key] = cast(value)
