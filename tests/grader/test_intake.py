@@ -6,7 +6,6 @@ import io
 import json
 import stat
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 

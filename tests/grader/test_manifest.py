@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
