@@ -20,7 +20,7 @@ test: setup lint types boundaries pytest
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/constraints.txt scripts/setup.sh
+$(STAMP): pyproject.toml requirements/constraints.txt requirements/debian.txt scripts/setup.sh
 	PYTHON=$(PYTHON) bash scripts/setup.sh
 	@touch $@
 

@@ -14,6 +14,27 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
     exit 1
 fi
 
+# Debian packages: installed when missing and possible, else skipped with the reason.
+missing=()
+for package in $(sed -e 's/#.*//' requirements/debian.txt); do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if ! command -v apt-get >/dev/null; then
+        echo "setup: skipping Debian packages (${missing[*]}): no apt-get on this machine;" \
+             "the tests that need them will say so and skip." >&2
+    elif [ "$(id -u)" -ne 0 ]; then
+        echo "setup: skipping Debian packages (${missing[*]}): not root; install them with" \
+             "'sudo apt-get install ${missing[*]}'. The tests that need them will skip." >&2
+    else
+        echo "setup: installing Debian packages: ${missing[*]}"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" \
+            >/dev/null || echo "setup: could not install ${missing[*]}; the tests that need" \
+            "them will skip." >&2
+    fi
+fi
+
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=(.venv/bin/python -m pip --disable-pip-version-check)
 "${pip[@]}" install --quiet --upgrade pip
