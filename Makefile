@@ -11,10 +11,13 @@ export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run test setup lint types boundaries pytest lock clean
 
+# JupyterLab refuses to run as root unless told (containers and CI machines run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 run: setup
 	@echo "Starting JupyterLab on the course; open the URL with the token printed below."
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
-		--ServerApp.root_dir=course --ServerApp.open_browser=False
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
+		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-welcome.ipynb
 
 test: setup lint types boundaries pytest
 
