@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
-extras=".[grader,docs,dev,course]"
+extras=".[grader,docs,nbgrader,dev,course]"
 lock=requirements/constraints.txt
 
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
