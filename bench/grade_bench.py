@@ -21,8 +21,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from grader.adapters.manifest import reference_answers
 from grader.application.batch import grade_safely
-from grader.application.validation import REFERENCE_FOLDER
 from grader.configuration import Course, build
 from grader.domain.exercise import Exercise, workspace_test_path
 from grader.domain.submission import Submission
@@ -111,9 +111,9 @@ def main() -> None:
     course = Course(args.course.resolve())
     app = build(course)
     exercise = app.exercises.get(args.exercise)
-    assert exercise.solution_folder is not None, "the bench needs the exercise's solutions"
-    reference = app.reader.read(exercise.solution_folder / REFERENCE_FOLDER, [exercise], "ref")
-    kinds = variants(reference.answers)
+    reference = reference_answers(exercise)
+    assert reference, "the bench needs the exercise's reference answers"
+    kinds = variants(reference)
     submissions = [(kind, kinds[kind]) for kind in mix(args.n)]
 
     def grade(item: tuple[str, dict[str, str]]) -> tuple[str, float]:
@@ -122,7 +122,7 @@ def main() -> None:
         grade_safely(app.grader, exercise, Submission("bench", answers, "bench"), True)
         return kind, time.perf_counter() - started
 
-    floor = floor_runs(course, exercise, reference.answers, runs=7)
+    floor = floor_runs(course, exercise, reference, runs=7)
     started = time.perf_counter()
     serial = [grade(s) for s in submissions]
     serial_wall = time.perf_counter() - started

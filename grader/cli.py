@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
+from grader.adapters.manifest import reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
 from grader.adapters.terminal import show
@@ -110,7 +111,7 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
 
 def cmd_validate(app: App, args: argparse.Namespace, console: Console) -> int:
     ids = app.exercises.ids() if args.exercise == "all" else [args.exercise]
-    findings = validate(ids, app.exercises.get, app.reader, app.grader)
+    findings = validate(ids, app.exercises.get, reference_answers, app.grader)
     for finding in findings:
         mark = "[green]✓[/]" if finding.ok else "[red]✗[/]"
         console.print(f"{mark} {finding.exercise}: {finding.message}", highlight=False)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from grader.adapters.notebooks import NotebookError, answer_cells
 from grader.domain.exercise import ContractMode, ContractRule, Exercise, Limits
 from grader.errors import ManifestError, UnknownExercise
 
@@ -28,6 +29,7 @@ TOP_KEYS = {
     "hints",
     "limits",
     "contracts",
+    "notebook",
 }
 LIMIT_KEYS = {f for f in Limits.__dataclass_fields__}
 CONTRACT_KEYS = {"id", "mode", "points"}
@@ -119,6 +121,7 @@ def load_manifest(
     answer_files = tuple(
         _relative(reader, "answer_files", a, ".py") for a in reader.texts("answer_files", True)
     )
+    notebook, starter = _starter(reader, folder, answer_files)
     return Exercise(
         id=exercise_id,
         title=reader.text("title"),
@@ -132,7 +135,28 @@ def load_manifest(
         section=reader.text("section", required=False),
         folder=folder,
         solution_folder=solution_folder,
+        notebook=notebook,
+        starter=starter,
     )
+
+
+def _starter(
+    reader: _Reader, folder: Path, answer_files: tuple[str, ...]
+) -> tuple[Path | None, dict[str, str]]:
+    """The release notebook and its answer cells: what a learner starts from."""
+    name = reader.text("notebook", required=False)
+    if not name:
+        return None, {}
+    path = folder / _relative(reader, "notebook", name, ".ipynb")
+    try:
+        cells, problems = answer_cells(path.read_bytes(), path.name)
+    except (OSError, NotebookError) as error:
+        raise reader.fail("notebook", f"cannot be read: {error}") from None
+    starter = {c.path: c.source for c in sorted(cells, key=lambda c: c.order)}
+    stray = sorted(set(starter) - set(answer_files)) + problems
+    if stray:
+        raise reader.fail("notebook", f"has answer cells for files not in answer_files: {stray}")
+    return path, starter
 
 
 def _limits(reader: _Reader) -> Limits:
@@ -203,3 +227,35 @@ class ExerciseFolder:
 
     def all(self) -> list[Exercise]:
         return [self.get(i) for i in self.ids()]
+
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def reference_answers(exercise: Exercise) -> dict[str, str] | None:
+    """The reference answers: ``solutions/<id>/reference/<path>`` files, else the answer
+    cells of the nbgrader source notebook with the solution markers taken out."""
+    if exercise.solution_folder is None:
+        return None
+    folder = exercise.solution_folder / "reference"
+    if folder.is_dir():
+        found = {
+            a: (folder / a).read_text(encoding="utf-8")
+            for a in exercise.answer_files
+            if (folder / a).is_file()
+        }
+        return found
+    if exercise.notebook is None:
+        return None
+    source = exercise.solution_folder / exercise.notebook.name
+    if not source.is_file():
+        return None
+    cells, _ = answer_cells(source.read_bytes(), source.name)
+    return {
+        cell.path: "".join(
+            line
+            for line in cell.source.splitlines(keepends=True)
+            if line.strip() not in SOLUTION_MARKERS
+        )
+        for cell in sorted(cells, key=lambda c: c.order)
+    }

@@ -34,7 +34,8 @@ class TemporaryWorkspaces:
         try:
             packages = root / "src" / "packages"
             shutil.copytree(self.packages, packages, ignore=SKIP)
-            for relative, text in answers.items():
+            # The starter stands wherever the learner gave no answer.
+            for relative, text in {**exercise.starter, **answers}.items():
                 target = (packages / relative).resolve()
                 if not target.is_relative_to(packages.resolve()):
                     raise ValueError(f"answer path {relative!r} leaves the packages folder")

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from grader.application.batch import grade_safely
 from grader.application.grading import Grader
-from grader.application.ports import SubmissionReader
 from grader.domain.exercise import Exercise
 from grader.domain.result import GradeResult
 from grader.domain.submission import Submission
 from grader.errors import GraderError
-
-REFERENCE_FOLDER = "reference"  # solutions/<id>/reference/<path under src/packages>
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,7 @@ class Finding:
 def validate(
     exercise_ids: list[str],
     load: Callable[[str], Exercise],
-    reader: SubmissionReader,
+    references: Callable[[Exercise], dict[str, str] | None],
     grader: Grader,
 ) -> list[Finding]:
     findings: list[Finding] = []
@@ -39,23 +35,21 @@ def validate(
             findings.append(Finding(exercise_id, False, f"manifest: {error}"))
             continue
         findings.append(Finding(exercise_id, True, "manifest loads"))
-        findings += _check_reference(exercise, reader, grader)
+        findings += _check_reference(exercise, references(exercise), grader)
         starter = grade_safely(grader, exercise, Submission("starter", {}, "starter"), True)
         findings.append(_expect(exercise_id, "starter", starter, full=False))
     return findings
 
 
-def _check_reference(exercise: Exercise, reader: SubmissionReader, grader: Grader) -> list[Finding]:
-    if exercise.solution_folder is None:
-        return [Finding(exercise.id, False, "no solutions folder: reference not checked")]
-    folder: Path = exercise.solution_folder / REFERENCE_FOLDER
-    if not folder.is_dir():
-        return [Finding(exercise.id, False, f"no reference answers in {folder}")]
-    submission = reader.read(folder, [exercise], "reference")
-    missing = sorted(set(exercise.answer_files) - set(submission.answers))
+def _check_reference(
+    exercise: Exercise, answers: dict[str, str] | None, grader: Grader
+) -> list[Finding]:
+    if answers is None:
+        return [Finding(exercise.id, False, "no reference answers found in solutions/")]
+    missing = sorted(set(exercise.answer_files) - set(answers))
     if missing:
         return [Finding(exercise.id, False, f"reference lacks {', '.join(missing)}")]
-    result = grade_safely(grader, exercise, submission, True)
+    result = grade_safely(grader, exercise, Submission("reference", answers, "reference"), True)
     findings = [_expect(exercise.id, "reference", result, full=True)]
     if result.max_score != exercise.points:
         findings.append(

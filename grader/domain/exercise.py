@@ -54,6 +54,8 @@ class Exercise:
     section: str = ""  # the course section to read
     folder: Path = Path()
     solution_folder: Path | None = None  # solutions/<id>, when this checkout has it
+    notebook: Path | None = None  # the release notebook, whose answer cells are the starter
+    starter: dict[str, str] = field(default_factory=dict)  # answer path -> starter source
 
     def test_files(self, include_hidden: bool) -> tuple[Path, ...]:
         return self.public_tests + (self.hidden_tests if include_hidden else ())

@@ -1,0 +1,252 @@
+"""The grader in Jupyter: the ``%%answer`` cell magic, ``check()``, ``hint()``, ``progress()``.
+
+Load it in the first cell of an exercise notebook::
+
+    %load_ext grader.notebook
+    from grader.notebook import check, hint, progress
+
+Behaviour choices, stated once:
+
+* ``%%answer <path>`` saves the cell as that module in the workspace
+  (``$HEXAGON_WORKSPACE``, else ``./workspace`` beside the notebook), makes it
+  importable under its dotted name, and imports it afresh, so the next cells use the
+  new code. An error in it is shown in one line, not as a traceback.
+* ``check()`` runs the exercise's public tests and boundary checks on the workspace in
+  a separate process (the same grader instructors use) and shows what failed and why.
+  Hidden tests run only when the work is graded.
+* ``hint()`` reveals the exercise's hints one at a time; ``progress()`` shows the last
+  check of every exercise.
+* The exercise is the notebook's folder name unless given.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from grader import api
+from grader.adapters.notebooks import answer_path
+from grader.adapters.reports import number, to_json
+from grader.domain.result import GradeResult, Outcome
+
+WORKSPACE_ENV = "HEXAGON_WORKSPACE"
+STATE = ".grader-state.json"
+MARKS = {
+    Outcome.PASSED: "✅",
+    Outcome.FAILED: "❌",
+    Outcome.ERROR: "💥",
+    Outcome.TIMEOUT: "⏱️",
+    Outcome.MISSING: "❓",
+}
+
+
+def workspace() -> Path:
+    return Path(os.environ.get(WORKSPACE_ENV) or Path.cwd() / "workspace")
+
+
+def _exercise(exercise: str | None) -> str:
+    return exercise or Path.cwd().name
+
+
+def _state(folder: Path) -> dict[str, Any]:
+    try:
+        loaded: dict[str, Any] = json.loads((folder / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded
+
+
+def _save_state(folder: Path, state: dict[str, Any]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / STATE).write_text(json.dumps(state, indent=1), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ the %%answer magic
+
+
+def save_answer(path_line: str, source: str) -> str:
+    """Write an answer cell into the workspace and import it; returns one status line."""
+    path = answer_path(path_line)
+    if path is None:
+        return f"'%%answer {path_line.strip()}' must name a .py file under src/packages"
+    target = workspace() / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source, encoding="utf-8")
+    module = path[: -len(".py")].replace("/", ".")
+    try:
+        _import_fresh(module, target.parent)
+    except Exception as error:  # the learner's code: one readable line, no traceback
+        line = _line_of(error, target)
+        return f"saved {path}, but importing it failed: {type(error).__name__}: {error}{line}"
+    return f"saved {path} and imported {module}"
+
+
+def _import_fresh(module: str, folder: Path) -> None:
+    parent_name, _, _ = module.rpartition(".")
+    if parent_name:
+        parent = importlib.import_module(parent_name)
+        search = getattr(parent, "__path__", None)
+        if search is not None and str(folder) not in list(search):
+            search.insert(0, str(folder))  # the workspace copy wins over the repository
+    importlib.invalidate_caches()
+    sys.modules.pop(module, None)
+    importlib.import_module(module)
+
+
+def _line_of(error: BaseException, target: Path) -> str:
+    if isinstance(error, SyntaxError) and error.lineno:
+        return f" (line {error.lineno})"
+    traceback = error.__traceback__
+    line = None
+    while traceback is not None:
+        if Path(traceback.tb_frame.f_code.co_filename) == target:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return f" (line {line})" if line else ""
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    def answer(line: str, cell: str) -> None:
+        print(save_answer(line, cell))
+
+    ipython.register_magic_function(answer, magic_kind="cell", magic_name="answer")
+
+
+# ------------------------------------------------------------------ check, hint, progress
+
+
+def check(exercise: str | None = None) -> GradeResult:
+    """Run the public tests and boundary checks on your answers, and show the outcome."""
+    exercise_id = _exercise(exercise)
+    result = api.check(exercise_id, workspace())
+    state = _state(workspace())
+    state.setdefault("checks", {})[exercise_id] = to_json(result)
+    _save_state(workspace(), state)
+    hints = api.app().exercises.get(exercise_id).hints
+    shown = state.get("hints", {}).get(exercise_id, 0)
+    _display(_render(result, len(hints), shown), _text(result))
+    return result
+
+
+def hint(exercise: str | None = None) -> str:
+    """Reveal the next hint of the exercise (they come one at a time)."""
+    exercise_id = _exercise(exercise)
+    hints = api.app().exercises.get(exercise_id).hints
+    state = _state(workspace())
+    shown = state.setdefault("hints", {}).get(exercise_id, 0)
+    if not hints:
+        text = "This exercise has no hints."
+    elif shown >= len(hints):
+        text = f"That was the last hint. Hint {len(hints)}: {hints[-1]}"
+    else:
+        text = f"Hint {shown + 1} of {len(hints)}: {hints[shown]}"
+        state["hints"][exercise_id] = shown + 1
+        _save_state(workspace(), state)
+    print(text)
+    return text
+
+
+def progress() -> dict[str, str]:
+    """Where you stand: the last check of every exercise, from its workspace."""
+    wired = api.app()
+    rows: dict[str, str] = {}
+    for exercise_id in wired.exercises.ids():
+        folder = Path(
+            os.environ.get(WORKSPACE_ENV) or wired.course.exercises / exercise_id / "workspace"
+        )
+        last = _state(folder).get("checks", {}).get(exercise_id)
+        rows[exercise_id] = (
+            f"{last['score']}/{last['max_score']}" + (" ✅" if last["full_marks"] else "")
+            if last
+            else "not checked yet"
+        )
+    for exercise_id, where in rows.items():
+        print(f"{exercise_id:28} {where}")
+    return rows
+
+
+def autograde(exercise: str) -> float:
+    """For nbgrader test cells: grade this notebook's answers, hidden tests included.
+
+    Returns the score, which nbgrader records as the cell's partial credit.
+    """
+    (result,) = api.grade(exercise, workspace(), learner="notebook")
+    print(_text(result))
+    return float(result.score)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _text(result: GradeResult) -> str:
+    lines = []
+    for test in result.tests:
+        first = test.message.splitlines()[0] if test.message else ""
+        lines.append(
+            f"{MARKS[test.outcome]} {test.title} ({number(test.earned)}/"
+            f"{number(test.points)}) {first}".rstrip()
+        )
+    for contract in result.contracts:
+        mark = "✅" if contract.kept else "❌"
+        lines.append(f"{mark} boundary check: {contract.name}")
+        for violation in contract.violations:
+            lines.append(f"   {violation.file}:{violation.line or ''} {violation.message}")
+            if violation.advice:
+                lines.append(f"   instead: {violation.advice}")
+    lines.append(result.summary)
+    return "\n".join(lines)
+
+
+def _render(result: GradeResult, hint_count: int, hints_shown: int) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{MARKS[t.outcome]}</td><td>{e(t.title)}</td>"
+        f"<td>{number(t.earned)}/{number(t.points)}</td>"
+        f"<td><pre style='white-space:pre-wrap;margin:0'>{e(t.message)}</pre></td></tr>"
+        for t in result.tests
+    )
+    for c in result.contracts:
+        details = "".join(
+            f"<div><code>{e(v.file)}:{v.line or ''}</code> {e(v.message)}"
+            f"<br><b>Instead:</b> {e(v.advice)}"
+            + (f"<br><b>Read:</b> {e(v.section)}" if v.section else "")
+            + "</div>"
+            for v in c.violations
+        )
+        rows += (
+            f"<tr><td>{'✅' if c.kept else '❌'}</td><td>Boundary check: {e(c.name)}</td>"
+            f"<td>{number(c.earned)}/{number(c.points)}</td>"
+            f"<td>{details}{e(c.error or '')}</td></tr>"
+        )
+    notes = "".join(f"<li>{e(f.message)}</li>" for f in result.flags if f.kind != "ignored-file")
+    next_hint = (
+        f"<p>Stuck? <code>hint()</code> shows hint {hints_shown + 1} of {hint_count}.</p>"
+        if not result.full_marks and hints_shown < hint_count
+        else ""
+    )
+    colour = "#1a7f37" if result.full_marks else "#9a6700"
+    return (
+        f"<p style='font-weight:600;color:{colour}'>{e(result.summary)}</p>"
+        "<table><tr><th></th><th>Test or check</th><th>Points</th><th>What happened</th></tr>"
+        f"{rows}</table>"
+        + (f"<ul>{notes}</ul>" if notes else "")
+        + next_hint
+        + "<p><i>These are the public tests. Hidden tests run when your work is graded.</i></p>"
+    )
+
+
+def _display(markup: str, text: str) -> None:
+    try:
+        from IPython.display import HTML, display
+    except ImportError:  # plain Python: print instead
+        print(text)
+        return
+    if getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)() is None:
+        print(text)
+    else:
+        display(HTML(markup))  # type: ignore[no-untyped-call]
