@@ -5,13 +5,14 @@ c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by nbgra
 c.CourseDirectory.course_id = "hexagon-integration"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
-# Never released: hidden tests, learners' workspaces, caches.
+# Never released: hidden tests, reference answers, learners' workspaces, caches.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
     "*.pyc",
     "__pycache__",
     "feedback",
     "hidden",
+    "reference",
     "workspace",
     ".grader-state.json",
 ]

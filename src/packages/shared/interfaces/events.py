@@ -7,16 +7,26 @@ publisher to know what it receives.
 from __future__ import annotations
 
 from shared.integration.events import DomainEvent
+from shared.interfaces.datasets import DataSet
 
 
 class DataValidationFailed(DomainEvent):
+    """A dataset failed validation; ``dataset`` carries it, for whoever cleans it up."""
+
     topic = "data_quality.validation.failed"
 
-    def __init__(self, dataset_name: str, issue_count: int, issues: list[str]) -> None:
+    def __init__(
+        self,
+        dataset_name: str,
+        issue_count: int,
+        issues: list[str],
+        dataset: DataSet | None = None,
+    ) -> None:
         super().__init__(self.topic)
         self.dataset_name = dataset_name
         self.issue_count = issue_count
         self.issues = issues
+        self.dataset = dataset
 
 
 class DataCleaned(DomainEvent):
