@@ -21,11 +21,14 @@ Behaviour choices, stated once:
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib
+import io
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +178,10 @@ def autograde(exercise: str) -> float:
 
     Returns the score, which nbgrader records as the cell's partial credit.
     """
-    (result,) = api.grade(exercise, workspace(), learner="notebook")
+    # nbgrader gives 0 to a grade cell that wrote to stderr: keep stray warnings out.
+    with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (result,) = api.grade(exercise, workspace(), learner="notebook")
     print(_text(result))
     return float(result.score)
 
