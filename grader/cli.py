@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
+from grader.adapters.bundle import build_bundle
 from grader.adapters.manifest import reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
@@ -120,6 +121,15 @@ def cmd_validate(app: App, args: argparse.Namespace, console: Console) -> int:
     return 1 if failed or not ids else 0
 
 
+def cmd_bundle(app: App, args: argparse.Namespace, console: Console) -> int:
+    out = Path(args.out)
+    if out.suffix != ".zip":
+        raise GraderError(f"{out} should end in .zip")
+    names = build_bundle(app.course.root, out)
+    console.print(f"wrote {out}: {len(names)} files (no solutions, hidden tests or workspaces)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="grader", description=__doc__.splitlines()[0])
     main.add_argument("--course", type=Path, help="the course checkout (default: this one)")
@@ -144,6 +154,10 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, default=2)
     batch.add_argument("--exercise", action="append", help="limit to this exercise (repeatable)")
     batch.set_defaults(run=cmd_batch)
+
+    bundle = commands.add_parser("bundle", help="instructors: the learner bundle as a zip")
+    bundle.add_argument("out", help="the .zip to write, e.g. dist/learner-bundle.zip")
+    bundle.set_defaults(run=cmd_bundle)
 
     check_all = commands.add_parser("validate", help="authors: check every exercise")
     check_all.add_argument("exercise", nargs="?", default="all")

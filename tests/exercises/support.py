@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from grader.domain.result import GradeResult, Outcome
 from grader.domain.submission import Submission
 
 ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions"
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
 @cache
@@ -32,3 +35,33 @@ def failed(result: GradeResult) -> dict[str, Outcome]:
 
 def message(result: GradeResult, test: str) -> str:
     return next(t.message for t in result.tests if t.id.endswith("::" + test))
+
+
+def secret_lines() -> set[str]:
+    """Lines only instructors may see: solution regions, hidden tests, reference answers."""
+    secrets: set[str] = set()
+    for notebook in SOLUTIONS.glob("*/*.ipynb"):
+        for cell in json.loads(notebook.read_text())["cells"]:
+            inside = False
+            for line in "".join(cell["source"]).splitlines():
+                if line.strip() == MARKERS[0]:
+                    inside = True
+                elif line.strip() == MARKERS[1]:
+                    inside = False
+                elif inside:
+                    secrets.add(line.strip())
+    for path in [*SOLUTIONS.glob("*/hidden/*.py"), *SOLUTIONS.glob("*/reference/**/*.py")]:
+        secrets.update(line.strip() for line in path.read_text().splitlines())
+    public = "\n".join(p.read_text() for p in (ROOT / "src/packages").rglob("*.py"))
+    # Short or commonplace lines (imports, "return result") prove nothing.
+    return {s for s in secrets if len(s) >= 40 and s not in public}
+
+
+def hidden_test_lines() -> set[str]:
+    """Distinctive lines of the hidden tests: none may reach a learner."""
+    lines = {
+        line.strip()
+        for path in SOLUTIONS.glob("*/hidden/*.py")
+        for line in path.read_text().splitlines()
+    }
+    return {line for line in lines if len(line) >= 40}

@@ -12,7 +12,7 @@ from tests.exercises.support import failed, grade
 PUBLISH = "data/data_quality/application/validation_events.py"
 CLEANUP = "data/data_science/application/cleanup_on_failure.py"
 
-REFERENCE_PUBLISH = '''
+REFERENCE_PUBLISH = """
 from shared.interfaces.events import DataValidationFailed
 
 
@@ -24,11 +24,11 @@ async def validate_and_publish(dataset, validator, event_bus):
             DataValidationFailed(dataset.name, len(report.issues), messages, dataset)
         )
     return report
-'''
+"""
 
 CORRECT = {
     "own domain's cleaner, ids in a dict": {
-        PUBLISH: '''
+        PUBLISH: """
 from shared.interfaces.events import DataValidationFailed
 
 
@@ -44,8 +44,8 @@ async def validate_and_publish(dataset, validator, event_bus):
     )
     await event_bus.publish(event)
     return report
-''',
-        CLEANUP: '''
+""",
+        CLEANUP: """
 from data.data_science.application.cleaning import DataCleaningService
 from shared.interfaces.events import DataCleaned, DataValidationFailed
 
@@ -65,11 +65,11 @@ class CleanupOnValidationFailure:
         dataset, report = await self.service.clean(event.dataset)
         self.cleaned[event.dataset_name] = dataset
         await self.bus.publish(DataCleaned(event.dataset_name, report.rows_before, len(dataset)))
-''',
+""",
     },
     "wildcard subscription, service from the locator": {
         PUBLISH: REFERENCE_PUBLISH,
-        CLEANUP: '''
+        CLEANUP: """
 from shared.interfaces.events import DataCleaned
 
 
@@ -91,11 +91,11 @@ class CleanupOnValidationFailure:
         await self.event_bus.publish(
             DataCleaned(event.dataset_name, report.rows_before, report.rows_after)
         )
-''',
+""",
     },
     "adapter fetched in the handler": {
         PUBLISH: REFERENCE_PUBLISH,
-        CLEANUP: '''
+        CLEANUP: """
 from shared.integration.domain_adapters import DataScienceAdapter
 from shared.interfaces.events import DataCleaned, DataValidationFailed
 
@@ -115,7 +115,7 @@ class CleanupOnValidationFailure:
             self.cleaned[event.dataset_name] = cleaned
             follow_up = DataCleaned(event.dataset_name, report.rows_before, report.rows_after)
             await self._bus.publish(follow_up)
-''',
+""",
     },
 }
 
@@ -123,19 +123,26 @@ REFERENCE_CLEANUP = CORRECT["wildcard subscription, service from the locator"][C
 
 WRONG = {
     "not idempotent": (
-        {PUBLISH: REFERENCE_PUBLISH, CLEANUP: REFERENCE_CLEANUP.replace(
-            "        if event.event_id in self.seen:\n            return\n", "")},
+        {
+            PUBLISH: REFERENCE_PUBLISH,
+            CLEANUP: REFERENCE_CLEANUP.replace(
+                "        if event.event_id in self.seen:\n            return\n", ""
+            ),
+        },
         7,
         {"test_a_redelivered_event_is_cleaned_once": Outcome.FAILED},
     ),
     "announces valid data too": (
-        {PUBLISH: REFERENCE_PUBLISH.replace("    if not report.is_valid:\n", "    if True:\n"),
-         CLEANUP: REFERENCE_CLEANUP},
+        {
+            PUBLISH: REFERENCE_PUBLISH.replace("    if not report.is_valid:\n", "    if True:\n"),
+            CLEANUP: REFERENCE_CLEANUP,
+        },
         7,
         {"test_a_valid_dataset_announces_nothing": Outcome.FAILED},
     ),
     "calls data science directly": (
-        {PUBLISH: '''
+        {
+            PUBLISH: """
 from data.data_science.application.cleaning import DataCleaningService
 
 
@@ -144,7 +151,9 @@ async def validate_and_publish(dataset, validator, event_bus):
     if not report.is_valid:
         await DataCleaningService().clean(dataset)
     return report
-''', CLEANUP: REFERENCE_CLEANUP},
+""",
+            CLEANUP: REFERENCE_CLEANUP,
+        },
         0,
         None,
     ),

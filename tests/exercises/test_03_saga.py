@@ -11,7 +11,7 @@ from tests.exercises.support import failed, grade
 
 PATH = "ai/mlops/application/training_pipeline.py"
 
-CLOSURES = '''
+CLOSURES = """
 import json
 
 from shared.integration.cross_domain_patterns import SagaOrchestrator, SagaStep
@@ -63,7 +63,7 @@ class TrainingPipeline(SagaOrchestrator):
             SagaStep("deploy_model", deploy, undeploy),
         ):
             self.add_step(step)
-'''
+"""
 
 CORRECT = {
     "closures": CLOSURES,
@@ -74,7 +74,7 @@ CORRECT = {
         "await mlops.rollback(context.model.model_id, environment)",
         'await mlops.rollback(context.results["train_model"], environment)',
     ),
-    "a factory function": '''
+    "a factory function": """
 import json
 
 from shared.integration.cross_domain_patterns import SagaOrchestrator, SagaStep
@@ -112,7 +112,7 @@ def TrainingPipeline(service_locator, environment="production"):
     saga.add_step(SagaStep("deploy_model", deploy,
                            lambda ctx: get(MLOpsAdapter).rollback(ctx.model.model_id, environment)))
     return saga
-''',
+""",
 }
 
 UNDO_TESTS = {
@@ -123,7 +123,9 @@ UNDO_TESTS = {
 
 WRONG = {
     "no compensations": (
-        CLOSURES.replace(", unprepare)", ")").replace(", untrain)", ")").replace(", undeploy)", ")"),
+        CLOSURES.replace(", unprepare)", ")")
+        .replace(", untrain)", ")")
+        .replace(", undeploy)", ")"),
         4,
         UNDO_TESTS,
     ),
