@@ -5,7 +5,8 @@ c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by nbgra
 c.CourseDirectory.course_id = "hexagon-integration"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
-# Never released: hidden tests, reference answers, learners' workspaces, caches.
+# Never released: hidden tests, reference answers, explanations shown after grading,
+# learners' workspaces, caches.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
     "*.pyc",
@@ -13,6 +14,7 @@ c.CourseDirectory.ignore = [
     "feedback",
     "hidden",
     "reference",
+    "explanations.md",
     "workspace",
     ".grader-state.json",
 ]

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from grader.adapters.bundle import build_bundle
-from grader.adapters.manifest import reference_answers
+from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
 from grader.adapters.terminal import show
@@ -54,13 +54,13 @@ def cmd_grade(app: App, args: argparse.Namespace, console: Console) -> int:
         results.append(result)
         show(console, result)
         if args.out:
-            _write(Path(args.out), result, args.format, exercise.hints)
+            _write(Path(args.out), result, args.format, exercise)
     if args.out and "junit" in args.format:
         write_atomically(Path(args.out) / "junit.xml", to_junit(results))
     return 0
 
 
-def _write(out: Path, result: GradeResult, formats: Sequence[str], hints: Sequence[str]) -> None:
+def _write(out: Path, result: GradeResult, formats: Sequence[str], exercise: Exercise) -> None:
     stem = out / safe_name(result.exercise)
     if "json" in formats:
         write_atomically(stem.with_suffix(".json"), json.dumps(to_json(result), indent=2) + "\n")
@@ -70,7 +70,8 @@ def _write(out: Path, result: GradeResult, formats: Sequence[str], hints: Sequen
             json.dumps(to_gradescope(result), indent=2) + "\n",
         )
     if "html" in formats:
-        write_atomically(stem.with_suffix(".html"), to_html(result, hints))
+        page = to_html(result, exercise.hints, explanations(exercise))
+        write_atomically(stem.with_suffix(".html"), page)
 
 
 def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
@@ -80,7 +81,11 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
     exercises = (
         [app.exercises.get(e) for e in args.exercise] if args.exercise else app.exercises.all()
     )
-    out = OutputFolder(Path(args.out), {e.id: e.hints for e in exercises})
+    out = OutputFolder(
+        Path(args.out),
+        {e.id: e.hints for e in exercises},
+        {e.id: explanations(e) for e in exercises},
+    )
     app = build(app.course, workspace_base=out.work)
     from grader.application.batch import learners
 

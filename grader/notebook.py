@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import api
+from grader.adapters.manifest import explanations
 from grader.adapters.notebooks import answer_path
 from grader.adapters.reports import number, to_json
 from grader.domain.result import GradeResult, Outcome
@@ -182,7 +183,10 @@ def autograde(exercise: str) -> float:
     with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         (result,) = api.grade(exercise, workspace(), learner="notebook")
+        explained = explanations(api.app().exercises.get(exercise))
     print(_text(result))
+    if explained:
+        print("\n" + explained)
     return float(result.score)
 
 

@@ -259,3 +259,11 @@ def reference_answers(exercise: Exercise) -> dict[str, str] | None:
         )
         for cell in sorted(cells, key=lambda c: c.order)
     }
+
+
+def explanations(exercise: Exercise) -> str:
+    """What the instructor explains once the work is graded (``solutions/<id>/explanations.md``)."""
+    if exercise.solution_folder is None:
+        return ""
+    path = exercise.solution_folder / "explanations.md"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""

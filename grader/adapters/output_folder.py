@@ -44,9 +44,15 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 class OutputFolder:
-    def __init__(self, root: Path, hints: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        hints: dict[str, tuple[str, ...]] | None = None,
+        explanations: dict[str, str] | None = None,
+    ) -> None:
         self.root = root
         self.hints = hints or {}
+        self.explanations = explanations or {}
 
     @property
     def work(self) -> Path:
@@ -74,7 +80,14 @@ class OutputFolder:
             / safe_name(result.learner)
             / f"{safe_name(result.exercise)}.html"
         )
-        write_atomically(feedback, to_html(result, self.hints.get(result.exercise, ())))
+        write_atomically(
+            feedback,
+            to_html(
+                result,
+                self.hints.get(result.exercise, ()),
+                self.explanations.get(result.exercise, ""),
+            ),
+        )
 
     def stored(self) -> list[dict[str, Any]]:
         return [

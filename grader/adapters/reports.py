@@ -120,7 +120,8 @@ footer{color:#666;font-size:.8rem;margin-top:2rem}
 """
 
 
-def to_html(result: GradeResult, hints: Iterable[str] = ()) -> str:
+def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = "") -> str:
+    """The feedback page; ``explanations`` are shown only for graded (hidden-test) results."""
     e = html.escape
     rows = "".join(
         f"<tr><td class='{t.outcome.value}'>{e(t.outcome.value)}</td><td>{e(t.title)}"
@@ -138,6 +139,8 @@ def to_html(result: GradeResult, hints: Iterable[str] = ()) -> str:
     flags = "".join(f"<div class='flag'>{e(f.kind)}: {e(f.message)}</div>" for f in result.flags)
     hint_list = "".join(f"<li>{e(h)}</li>" for h in hints)
     environment = ", ".join(f"{e(k)} {e(v)}" for k, v in result.environment.items())
+    shown = explanations if result.hidden_included else ""  # never before grading
+    after_grading = f"<h2>After grading</h2><pre>{e(shown)}</pre>" if shown else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(result.exercise)}: feedback</title>
 <style>{STYLE}</style></head><body>
@@ -149,6 +152,7 @@ def to_html(result: GradeResult, hints: Iterable[str] = ()) -> str:
 {f"<h2>Boundary checks</h2><table>{contracts}</table>" if contracts else ""}
 {f"<h2>Notes</h2>{flags}" if flags else ""}
 {f"<h2>Hints</h2><ul>{hint_list}</ul>" if hint_list else ""}
+{after_grading}
 <footer>Hidden tests show their title and outcome only. {environment}</footer>
 </body></html>
 """

@@ -50,7 +50,11 @@ def secret_lines() -> set[str]:
                     inside = False
                 elif inside:
                     secrets.add(line.strip())
-    for path in [*SOLUTIONS.glob("*/hidden/*.py"), *SOLUTIONS.glob("*/reference/**/*.py")]:
+    for path in [
+        *SOLUTIONS.glob("*/hidden/*.py"),
+        *SOLUTIONS.glob("*/reference/**/*.py"),
+        *SOLUTIONS.glob("*/explanations.md"),
+    ]:
         secrets.update(line.strip() for line in path.read_text().splitlines())
     public = "\n".join(p.read_text() for p in (ROOT / "src/packages").rglob("*.py"))
     # Short or commonplace lines (imports, "return result") prove nothing.

@@ -1,0 +1,1 @@
+"""The course's knowledge check: learners' answers land here. Not a domain."""
