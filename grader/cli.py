@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from grader.adapters.bundle import build_bundle
+from grader.adapters.gradebook import NbgraderGradebook
 from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
@@ -89,6 +90,14 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
     app = build(app.course, workspace_base=out.work)
     from grader.application.batch import learners
 
+    by_id = {e.id: e for e in exercises}
+    gradebook = NbgraderGradebook(args.gradebook) if args.gradebook else None
+
+    def save(result: GradeResult) -> None:
+        out.save(result)
+        if gradebook is not None:
+            gradebook.record(by_id[result.exercise], result)
+
     total = len(learners(folder)) * len(exercises)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading", total=total)
@@ -99,7 +108,7 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
             app.grader,
             args.jobs,
             out.is_done,
-            out.save,
+            save,
             lambda: bar.advance(task),
         )
     summary = out.finish([e.id for e in exercises], outcome.graded)
@@ -158,6 +167,7 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", required=True)
     batch.add_argument("--jobs", type=int, default=2)
     batch.add_argument("--exercise", action="append", help="limit to this exercise (repeatable)")
+    batch.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (a URL)")
     batch.set_defaults(run=cmd_batch)
 
     bundle = commands.add_parser("bundle", help="instructors: the learner bundle as a zip")

@@ -17,6 +17,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grader.adapters.manifest import reference_answers
+from grader.cli import main
 from tests.exercises.support import ROOT, app, hidden_test_lines
 
 pytestmark = pytest.mark.slow
@@ -70,6 +71,7 @@ def test_autograde_fills_the_gradebook_with_the_graders_scores(tmp_path: Path) -
             result = app().grader.grade(exercise, submission, include_hidden=True)
             expected[(student, exercise_id)] = float(result.score)
 
+    shutil.copy(tmp_path / "gradebook.db", tmp_path / "batch.db")  # exercises, no grades
     for exercise_id in IDS:
         nbgrader(tmp_path, "autograde", exercise_id, "--create", "--force")
         nbgrader(tmp_path, "generate_feedback", exercise_id, "--force")
@@ -80,6 +82,21 @@ def test_autograde_fills_the_gradebook_with_the_graders_scores(tmp_path: Path) -
             for student, exercise_id in expected
         }
     assert recorded == expected
+    batch = [
+        "batch",
+        str(tmp_path / "submitted"),
+        "--out",
+        str(tmp_path / "out"),
+        "--gradebook",
+        f"sqlite:///{tmp_path}/batch.db",
+    ]
+    assert main(batch) == 0
+    with Gradebook(f"sqlite:///{tmp_path}/batch.db") as gradebook:
+        written = {
+            (student, exercise_id): gradebook.find_submission(exercise_id, student).score
+            for student, exercise_id in expected
+        }
+    assert written == expected
     assert all(expected[("ada", e)] == float(app().exercises.get(e).points) for e in IDS)
     assert any(expected[("bob", e)] < expected[("ada", e)] for e in IDS)
     feedback = "\n".join(p.read_text() for p in (tmp_path / "feedback").rglob("*.html"))
