@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test setup lint types boundaries pytest lock clean
+.PHONY: run test setup lint types boundaries pytest lock release bundle clean
 
 # JupyterLab refuses to run as root unless told (containers and CI machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -40,9 +40,21 @@ boundaries: setup
 pytest: setup
 	$(BIN)/python -m pytest
 
+# Authors: regenerate exercises/ from solutions/ with nbgrader, then check every exercise.
+release: setup
+	for source in solutions/*/exercise.toml; do \
+		$(BIN)/nbgrader generate_assignment "$$(basename "$$(dirname "$$source")")" --force \
+			--CourseDirectory.db_url=sqlite:///$(VENV)/release.db || exit 1; \
+	done
+	$(BIN)/grader validate
+
+# Instructors: what trainees receive (no solutions, no hidden tests).
+bundle: setup
+	$(BIN)/grader bundle dist/learner-bundle.zip
+
 # Re-pin every dependency after changing pyproject.toml (needs the registries).
 lock:
 	bash scripts/setup.sh --relock
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis site dist artifacts
