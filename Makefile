@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test setup lint types boundaries pytest lock release bundle clean
+.PHONY: run test setup docs lint types boundaries pytest lock release bundle clean
 
 # JupyterLab refuses to run as root unless told (containers and CI machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -23,7 +23,8 @@ test: setup lint types boundaries pytest
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/constraints.txt requirements/debian.txt scripts/setup.sh
+$(STAMP): pyproject.toml requirements/constraints.txt requirements/debian.txt requirements/npm.txt \
+		scripts/setup.sh
 	PYTHON=$(PYTHON) bash scripts/setup.sh
 	@touch $@
 

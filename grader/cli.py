@@ -150,22 +150,26 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="run an exercise's public tests on your work")
-    check.add_argument("exercise")
-    check.add_argument("workspace", nargs="?", help="folder with your answer files")
+    check.add_argument("exercise", help="the exercise id, e.g. 01-adapter")
+    check.add_argument(
+        "workspace", nargs="?", help="folder with your answer files (default: src/packages)"
+    )
     check.set_defaults(run=cmd_check)
 
     grade = commands.add_parser("grade", help="grade one submission, hidden tests included")
     grade.add_argument("exercise", help="an exercise id, or 'all'")
     grade.add_argument("submission", help="a folder, a .zip or a notebook")
-    grade.add_argument("--learner", default="learner")
+    grade.add_argument("--learner", default="learner", help="the learner's id in the reports")
     grade.add_argument("--out", help="write reports into this folder")
-    grade.add_argument("--format", nargs="+", choices=FORMATS, default=list(FORMATS))
+    grade.add_argument(
+        "--format", nargs="+", choices=FORMATS, default=list(FORMATS), help="reports to write"
+    )
     grade.set_defaults(run=cmd_grade)
 
     batch = commands.add_parser("batch", help="grade a folder of submissions in parallel")
-    batch.add_argument("submissions")
-    batch.add_argument("--out", required=True)
-    batch.add_argument("--jobs", type=int, default=2)
+    batch.add_argument("submissions", help="a folder: one sub-folder, .zip or .ipynb per learner")
+    batch.add_argument("--out", required=True, help="the output folder (re-use it to resume)")
+    batch.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
     batch.add_argument("--exercise", action="append", help="limit to this exercise (repeatable)")
     batch.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (a URL)")
     batch.set_defaults(run=cmd_batch)
@@ -175,7 +179,7 @@ def parser() -> argparse.ArgumentParser:
     bundle.set_defaults(run=cmd_bundle)
 
     check_all = commands.add_parser("validate", help="authors: check every exercise")
-    check_all.add_argument("exercise", nargs="?", default="all")
+    check_all.add_argument("exercise", nargs="?", default="all", help="an exercise id, or all")
     check_all.set_defaults(run=cmd_validate)
     return main
 

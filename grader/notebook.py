@@ -14,6 +14,8 @@ Behaviour choices, stated once:
 * ``check()`` runs the exercise's public tests and boundary checks on the workspace in
   a separate process (the same grader instructors use) and shows what failed and why.
   Hidden tests run only when the work is graded.
+* ``check()``, ``hint()`` and ``progress()`` show their results and return nothing, so a
+  cell ends without a repr; use :mod:`grader.api` for the typed results.
 * ``hint()`` reveals the exercise's hints one at a time; ``progress()`` shows the last
   check of every exercise.
 * The exercise is the notebook's folder name unless given.
@@ -124,7 +126,7 @@ def load_ipython_extension(ipython: Any) -> None:
 # ------------------------------------------------------------------ check, hint, progress
 
 
-def check(exercise: str | None = None) -> GradeResult:
+def check(exercise: str | None = None) -> None:
     """Run the public tests and boundary checks on your answers, and show the outcome."""
     exercise_id = _exercise(exercise)
     result = api.check(exercise_id, workspace())
@@ -134,10 +136,9 @@ def check(exercise: str | None = None) -> GradeResult:
     hints = api.app().exercises.get(exercise_id).hints
     shown = state.get("hints", {}).get(exercise_id, 0)
     _display(_render(result, len(hints), shown), _text(result))
-    return result
 
 
-def hint(exercise: str | None = None) -> str:
+def hint(exercise: str | None = None) -> None:
     """Reveal the next hint of the exercise (they come one at a time)."""
     exercise_id = _exercise(exercise)
     hints = api.app().exercises.get(exercise_id).hints
@@ -152,10 +153,9 @@ def hint(exercise: str | None = None) -> str:
         state["hints"][exercise_id] = shown + 1
         _save_state(workspace(), state)
     print(text)
-    return text
 
 
-def progress() -> dict[str, str]:
+def progress() -> None:
     """Where you stand: the last check of every exercise, from its workspace."""
     wired = api.app()
     rows: dict[str, str] = {}
@@ -171,7 +171,6 @@ def progress() -> dict[str, str]:
         )
     for exercise_id, where in rows.items():
         print(f"{exercise_id:28} {where}")
-    return rows
 
 
 def autograde(exercise: str) -> float:

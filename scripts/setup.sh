@@ -35,6 +35,33 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
+# npm packages for the docs site, unpacked into .venv/share/npm/<name>/.
+fetch_npm() {  # name@version integrity
+    local spec=$1 integrity=$2 name=${1%@*} target=.venv/share/npm/${1%@*}
+    [ -f "$target/.integrity" ] && [ "$(cat "$target/.integrity")" = "$integrity" ] && return 0
+    if ! command -v npm >/dev/null; then
+        echo "setup: skipping $spec: no npm here; the docs site's diagrams will not render." >&2
+        return 0
+    fi
+    local work
+    work=$(mktemp -d)
+    if (cd "$work" && npm pack "$spec" --silent >/dev/null 2>&1); then
+        local tarball=("$work"/*.tgz)
+        local actual
+        actual="sha512-$(openssl dgst -sha512 -binary "${tarball[0]}" | openssl base64 -A)"
+        if [ "$actual" != "$integrity" ]; then
+            echo "setup: $spec does not match its pinned integrity; not installed." >&2
+        else
+            rm -rf "$target" && mkdir -p "$target"
+            tar -xzf "${tarball[0]}" -C "$target" --strip-components=1
+            echo "$integrity" > "$target/.integrity"
+        fi
+    else
+        echo "setup: could not fetch $spec with npm; the docs site's diagrams will not render." >&2
+    fi
+    rm -rf "$work"
+}
+
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=(.venv/bin/python -m pip --disable-pip-version-check)
 "${pip[@]}" install --quiet --upgrade pip
@@ -49,4 +76,7 @@ if [ "${1:-}" = "--relock" ]; then
 else
     "${pip[@]}" install --quiet -c "$lock" -e "$extras"
 fi
+sed -e 's/#.*//' requirements/npm.txt | while read -r spec integrity; do
+    [ -n "$spec" ] && fetch_npm "$spec" "$integrity"
+done
 echo "setup: environment ready in .venv"

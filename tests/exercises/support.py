@@ -38,27 +38,34 @@ def message(result: GradeResult, test: str) -> str:
 
 
 def secret_lines() -> set[str]:
-    """Lines only instructors may see: solution regions, hidden tests, reference answers."""
+    """Lines only instructors may see: solution regions, hidden tests, reference answers,
+    explanations; without the lines that are public anyway."""
     secrets: set[str] = set()
+    public: set[str] = set()
     for notebook in SOLUTIONS.glob("*/*.ipynb"):
         for cell in json.loads(notebook.read_text())["cells"]:
             inside = False
             for line in "".join(cell["source"]).splitlines():
-                if line.strip() == MARKERS[0]:
-                    inside = True
-                elif line.strip() == MARKERS[1]:
-                    inside = False
-                elif inside:
-                    secrets.add(line.strip())
+                if line.strip() in MARKERS[:2]:
+                    inside = line.strip() == MARKERS[0]
+                else:
+                    (secrets if inside else public).add(line.strip())
     for path in [
         *SOLUTIONS.glob("*/hidden/*.py"),
         *SOLUTIONS.glob("*/reference/**/*.py"),
         *SOLUTIONS.glob("*/explanations.md"),
     ]:
         secrets.update(line.strip() for line in path.read_text().splitlines())
-    public = "\n".join(p.read_text() for p in (ROOT / "src/packages").rglob("*.py"))
-    # Short or commonplace lines (imports, "return result") prove nothing.
-    return {s for s in secrets if len(s) >= 40 and s not in public}
+    # The monorepo and the public tests are public; so is any import line.
+    for path in [
+        *(ROOT / "src/packages").rglob("*.py"),
+        *(ROOT / "exercises").glob("*/tests/*.py"),
+    ]:
+        public.update(line.strip() for line in path.read_text().splitlines())
+    candidates = {
+        s for s in secrets - public if len(s) >= 40 and not s.startswith(("from ", "import "))
+    }
+    return {s for s in candidates if not any(s in line for line in public)}
 
 
 def hidden_test_lines() -> set[str]:

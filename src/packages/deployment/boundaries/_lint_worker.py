@@ -8,6 +8,7 @@ Usage: python _lint_worker.py CONFIG TREE [CONTRACT_ID ...]
 """
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -72,8 +73,12 @@ def main(config: str, tree: str, contract_ids: tuple[str, ...] = ()) -> dict[str
 
 
 if __name__ == "__main__":
+    result = sys.stdout
+    # import-linter draws progress bars with rich, which may decide it is in a terminal
+    # (in Jupyter, say): keep all of that away from the one line of JSON we print.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     try:
         outcome = main(sys.argv[1], sys.argv[2], tuple(sys.argv[3:]))
     except Exception as error:  # reported as data: the caller turns it into a failed check
         outcome = {"error": f"{type(error).__name__}: {error}"}
-    print(json.dumps(outcome))
+    result.write(json.dumps(outcome) + "\n")

@@ -35,7 +35,8 @@ def run_contracts(
             timeout=timeout,
             check=False,
         )
-        data: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+        lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+        data: dict[str, Any] = json.loads(lines[-1])
     except subprocess.TimeoutExpired:
         data = {"error": f"import-linter did not finish within {timeout:g} s"}
     except (json.JSONDecodeError, IndexError):

@@ -201,6 +201,6 @@ class EventBus:
             event.correlation_id,
             duration,
             failure,
-            exc_info=outcome is Outcome.FAILED,
+            exc_info=failure if outcome is Outcome.FAILED else None,
         )
         return HandlerOutcome(name, subscription.topic, outcome, duration, error=failure)
