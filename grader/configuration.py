@@ -11,11 +11,13 @@ from pathlib import Path
 from grader.adapters.collector import StaticCollector
 from grader.adapters.contracts import BoundaryContracts
 from grader.adapters.intake import SubmissionFiles
+from grader.adapters.integrity import AnswerScan, SerializedCollector
 from grader.adapters.manifest import ExerciseFolder
-from grader.adapters.pytest_runner import PytestRunner
-from grader.adapters.sandbox import ResourceLimits
+from grader.adapters.pytest_runner import RUNTIME_ADVICE, PytestRunner, RuntimeBoundary
+from grader.adapters.sandbox import Sandbox, choose_sandbox
 from grader.adapters.workspace import TemporaryWorkspaces
 from grader.application.grading import Grader
+from grader.application.ports import RUNTIME_IMPORTS
 from grader.errors import GraderError
 
 COURSE_ENV = "GRADER_COURSE"
@@ -69,9 +71,21 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def build(course: Course, workspace_base: Path | None = None) -> App:
+def runtime_boundary(contracts: BoundaryContracts) -> RuntimeBoundary:
+    """The domains the run-time import watch keeps apart, with the config's advice."""
+    advice, section = contracts.remedy(RUNTIME_IMPORTS)
+    if not advice:
+        advice, section = contracts.remedy("domains-independent")
+    return RuntimeBoundary(contracts.domains(), advice or RUNTIME_ADVICE, section)
+
+
+def build(
+    course: Course, workspace_base: Path | None = None, sandbox: Sandbox | None = None
+) -> App:
+    """Wire the grader for ``course``. The sandbox is bubblewrap where it runs here, else
+    resource limits only (logged once, and said in every result's ``sandbox`` entry)."""
     contracts = BoundaryContracts(course.boundaries)
-    sandbox = ResourceLimits()
+    sandbox = sandbox or choose_sandbox()
     environment = {
         "python": platform.python_version(),
         "pytest": _version("pytest"),
@@ -80,11 +94,12 @@ def build(course: Course, workspace_base: Path | None = None) -> App:
         "sandbox": sandbox.describe(),
     }
     grader = Grader(
-        collector=StaticCollector(),
+        collector=SerializedCollector(StaticCollector()),
         workspaces=TemporaryWorkspaces(course.packages, workspace_base),
-        runner=PytestRunner(sandbox),
+        runner=PytestRunner(sandbox, boundary=runtime_boundary(contracts)),
         contracts=contracts,
         environment=environment,
+        scanner=AnswerScan(),
     )
     exercises = ExerciseFolder(course.exercises, course.solutions, contracts.known())
     return App(course, exercises, SubmissionFiles(), grader)

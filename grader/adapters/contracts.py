@@ -2,6 +2,10 @@
 
 The checker's code and the contracts config come from the grader's reference copy,
 never from the workspace: only the workspace's source is read.
+
+``runtime-imports`` is a contract id too, but it is not checked here: the import watch
+inside the test process reports it (see :mod:`grader.adapters.pytest_plugin`), and the
+grading use case turns that report into its contract result.
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from deployment.boundaries import check_boundaries
 from deployment.boundaries.config import load
+from deployment.boundaries.import_contracts import run_contracts
 from deployment.boundaries.model import CheckOutcome
-from deployment.boundaries.static_scan import SCANS
-from grader.application.ports import Workspace
+from deployment.boundaries.static_scan import SCANS, scan
+from grader.adapters.integrity import PARSE_LOCK
+from grader.application.ports import RUNTIME_IMPORTS, Workspace
 from grader.domain.exercise import ContractMode, ContractRule
 from grader.domain.result import ContractResult, ViolationInfo
 
@@ -23,16 +28,32 @@ class BoundaryContracts:
         self.config_path = config_path
 
     def known(self) -> tuple[str, ...]:
-        return (*load(self.config_path).contract_names, *SCANS)
+        return (*load(self.config_path).contract_names, *SCANS, RUNTIME_IMPORTS)
+
+    def domains(self) -> tuple[str, ...]:
+        """The modules of the independence contract: what the run-time watch keeps apart."""
+        return load(self.config_path).domains
+
+    def remedy(self, check: str) -> tuple[str, str]:
+        """What to do instead, and the course section to read, when ``check`` breaks."""
+        remedy = load(self.config_path).remedy(check)
+        return remedy.advice, remedy.section
 
     def check(
         self, workspace: Workspace, rules: Sequence[ContractRule], section: str
     ) -> list[ContractResult]:
+        rules = [r for r in rules if r.id != RUNTIME_IMPORTS]  # reported by the test process
         if not rules:
             return []
         contract_ids = tuple(r.id for r in rules if r.id not in SCANS)
-        report = check_boundaries(workspace.packages, self.config_path, contract_ids)
-        outcomes = {o.check: o for o in report.outcomes}
+        # What deployment.boundaries.check_boundaries does, with the in-process ``ast``
+        # scan under the grader's parse lock (import-linter runs in its own process).
+        tree = workspace.packages.resolve()
+        config = load(self.config_path)
+        found = run_contracts(tree, config, contract_ids) if contract_ids else []
+        with PARSE_LOCK:
+            found += scan(tree, config)
+        outcomes = {o.check: o for o in found}
         # import-linter failing as a whole reports under one id: it covers every contract.
         fallback = outcomes.get("import-contracts")
         return [_result(rule, outcomes.get(rule.id) or fallback, section) for rule in rules]

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from grader.application.ports import (
+    RUNTIME_IMPORTS,
+    AnswerScanner,
     ContractChecker,
+    RuntimeImports,
     TestCollector,
     TestRun,
     TestRunner,
     WorkspaceFactory,
 )
 from grader.domain import scoring
-from grader.domain.exercise import ContractMode, Exercise, TestSpec
+from grader.domain.exercise import ContractMode, ContractRule, Exercise, TestSpec
 from grader.domain.result import (
     ContractResult,
     Flag,
@@ -36,6 +40,7 @@ class Grader:
     runner: TestRunner
     contracts: ContractChecker
     environment: dict[str, str]
+    scanner: AnswerScanner | None = None  # flags suspicious answer code for review
 
     def grade(
         self, exercise: Exercise, submission: Submission, *, include_hidden: bool
@@ -44,16 +49,18 @@ class Grader:
         specs = self.collector.collect(exercise, include_hidden)
         answers = {p: t for p, t in submission.answers.items() if p in exercise.answer_files}
         flags = intake_flags(exercise, submission, answers)
+        if self.scanner is not None:
+            flags += self.scanner.scan(answers)
+        static_rules = tuple(r for r in exercise.contracts if r.id != RUNTIME_IMPORTS)
         with (
             self.workspaces.create(exercise, answers, include_hidden) as workspace,
             ThreadPoolExecutor(max_workers=1) as pool,
         ):
             # The contracts run in their own process: check them while pytest runs.
-            pending = pool.submit(
-                self.contracts.check, workspace, exercise.contracts, exercise.section
-            )
-            run = self.runner.run(workspace, specs, exercise.limits)
-            contracts = tuple(pending.result())
+            pending = pool.submit(self.contracts.check, workspace, static_rules, exercise.section)
+            run = self.runner.run(workspace, specs, exercise.limits, tuple(sorted(answers)))
+            checked = tuple(pending.result())
+        contracts = merge_contracts(exercise.contracts, checked, run.runtime, exercise.section)
         tests = tuple(test_result(spec, run.runs.get(spec.id, NEVER_REPORTED)) for spec in specs)
         contracts = scoring.settle_contracts(tests, contracts)
         score = scoring.total(tests, contracts)
@@ -87,6 +94,52 @@ def test_result(spec: TestSpec, run: TestRun) -> TestResult:
         # Hidden tests show title and outcome only: their messages quote their code.
         message="" if spec.hidden else run.message,
         hidden=spec.hidden,
+    )
+
+
+def merge_contracts(
+    rules: Sequence[ContractRule],
+    checked: Sequence[ContractResult],
+    runtime: RuntimeImports,
+    section: str,
+) -> tuple[ContractResult, ...]:
+    """The contract results in the manifest's order, the run-time import watch included."""
+    by_id = {c.id: c for c in checked}
+    results = []
+    for rule in rules:
+        if rule.id == RUNTIME_IMPORTS:
+            results.append(runtime_contract(rule, runtime, section))
+        elif rule.id in by_id:
+            results.append(by_id[rule.id])
+        else:
+            results.append(
+                ContractResult(
+                    rule.id,
+                    rule.id,
+                    rule.mode.value,
+                    rule.points,
+                    Decimal(0),
+                    False,
+                    error="this check did not run",
+                )
+            )
+    return tuple(results)
+
+
+def runtime_contract(rule: ContractRule, runtime: RuntimeImports, section: str) -> ContractResult:
+    """The import watch as a contract: kept when it ran intact and saw no violation."""
+    violations = tuple(replace(v, section=v.section or section) for v in runtime.violations)
+    kept = runtime.ran and runtime.error is None and not violations
+    earned = rule.points if kept and rule.mode is ContractMode.POINTS else Decimal(0)
+    return ContractResult(
+        RUNTIME_IMPORTS,
+        "No import of another domain at run time",
+        rule.mode.value,
+        rule.points,
+        earned,
+        kept,
+        violations,
+        runtime.error,
     )
 
 

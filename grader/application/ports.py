@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Protocol
 
 from grader.domain.exercise import ContractRule, Exercise, Limits, TestSpec
-from grader.domain.result import ContractResult, Flag, Outcome
+from grader.domain.result import ContractResult, Flag, Outcome, ViolationInfo
 from grader.domain.submission import Submission
+
+RUNTIME_IMPORTS = "runtime-imports"  # the contract id of the run-time import watch
 
 
 class ExerciseRepository(Protocol):
@@ -50,14 +52,37 @@ class TestRun:
 
 
 @dataclass(frozen=True)
+class RuntimeImports:
+    """What the import watch inside the test process saw: domain code importing another
+    domain's module while the tests ran, however the module's name was built."""
+
+    ran: bool = False  # the watch was installed before any answer was imported
+    violations: tuple[ViolationInfo, ...] = ()
+    error: str | None = None  # why the watch cannot vouch for the run (switched off, ...)
+
+
+@dataclass(frozen=True)
 class RunReport:
     runs: dict[str, TestRun]  # keyed by TestSpec.id
     flags: tuple[Flag, ...] = ()
     output: str = field(default="", repr=False)  # the first bytes of pytest's output
+    runtime: RuntimeImports = field(default_factory=RuntimeImports)
 
 
 class TestRunner(Protocol):
-    def run(self, workspace: Workspace, specs: Sequence[TestSpec], limits: Limits) -> RunReport: ...
+    def run(
+        self,
+        workspace: Workspace,
+        specs: Sequence[TestSpec],
+        limits: Limits,
+        answer_files: Sequence[str] = (),
+    ) -> RunReport: ...
+
+
+class AnswerScanner(Protocol):
+    """Reads the answer files' text (never runs it) for code that deserves a second look."""
+
+    def scan(self, answers: Mapping[str, str]) -> list[Flag]: ...
 
 
 class ContractChecker(Protocol):

@@ -37,7 +37,7 @@ def message(result: GradeResult, test: str) -> str:
     return next(t.message for t in result.tests if t.id.endswith("::" + test))
 
 
-def secret_lines() -> set[str]:
+def secret_lines(hidden_tests_only: bool = False) -> set[str]:
     """Lines only instructors may see: solution regions, hidden tests, reference answers,
     explanations; without the lines that are public anyway."""
     secrets: set[str] = set()
@@ -48,13 +48,14 @@ def secret_lines() -> set[str]:
             for line in "".join(cell["source"]).splitlines():
                 if line.strip() in MARKERS[:2]:
                     inside = line.strip() == MARKERS[0]
-                else:
-                    (secrets if inside else public).add(line.strip())
-    for path in [
-        *SOLUTIONS.glob("*/hidden/*.py"),
-        *SOLUTIONS.glob("*/reference/**/*.py"),
-        *SOLUTIONS.glob("*/explanations.md"),
-    ]:
+                elif inside and not hidden_tests_only:
+                    secrets.add(line.strip())
+                elif not inside:
+                    public.add(line.strip())
+    sources = [*SOLUTIONS.glob("*/hidden/*.py")]
+    if not hidden_tests_only:
+        sources += [*SOLUTIONS.glob("*/reference/**/*.py"), *SOLUTIONS.glob("*/explanations.md")]
+    for path in sources:
         secrets.update(line.strip() for line in path.read_text().splitlines())
     # The monorepo and the public tests are public; so is any import line.
     for path in [
@@ -70,9 +71,4 @@ def secret_lines() -> set[str]:
 
 def hidden_test_lines() -> set[str]:
     """Distinctive lines of the hidden tests: none may reach a learner."""
-    lines = {
-        line.strip()
-        for path in SOLUTIONS.glob("*/hidden/*.py")
-        for line in path.read_text().splitlines()
-    }
-    return {line for line in lines if len(line) >= 40}
+    return secret_lines(hidden_tests_only=True)

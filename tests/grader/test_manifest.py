@@ -23,8 +23,8 @@ KNOWN_LISTING = (
     "domains-independent, dynamic-imports, shared-imports-no-domain, standard-library-only"
 )
 TOP_LISTING = (
-    "answer_files, contracts, hidden_tests, hints, id, limits, notebook, points, public_tests, section, "
-    "title"
+    "answer_files, contracts, hidden_tests, hints, id, limits, notebook, points, public_tests, "
+    "section, title"
 )
 LIMIT_LISTING = "file_size_mb, memory_mb, output_kb, per_test_seconds, processes, total_seconds"
 

@@ -1,0 +1,3 @@
+"""What crosses domains."""
+
+Row = dict[str, object]
