@@ -43,6 +43,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from deployment.boundaries.static_scan import literal_string
 from grader.application.ports import TestCollector
 from grader.domain.exercise import Exercise, TestSpec
 from grader.domain.result import Flag, Severity
@@ -253,19 +254,6 @@ def import_concern(module: str) -> str | None:
     return None
 
 
-def _literal(node: ast.expr) -> str | None:
-    """The string an expression always evaluates to, if it is built from literals."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _literal(node.left), _literal(node.right)
-        return left + right if left is not None and right is not None else None
-    if isinstance(node, ast.JoinedStr):
-        parts = [_literal(v) for v in node.values]
-        return "".join(p for p in parts if p is not None) if None not in parts else None
-    return None
-
-
 def _path_start(node: ast.expr) -> str | None:
     """The literal text a path expression starts with (enough to tell it is absolute)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -338,9 +326,9 @@ class _Scan(ast.NodeVisitor):
         if isinstance(node, ast.Call):
             function = self.qualify(node.func)
             if function in DYNAMIC_IMPORTERS and node.args:
-                return _literal(node.args[0])
+                return literal_string(node.args[0])
             if function == "builtins.getattr" and len(node.args) >= 2:
-                base, name = self.qualify(node.args[0]), _literal(node.args[1])
+                base, name = self.qualify(node.args[0]), literal_string(node.args[1])
                 return f"{base}.{name}" if base and name else None
         return None
 
@@ -374,7 +362,7 @@ class _Scan(ast.NodeVisitor):
             if name.startswith(prefix):
                 self.note(node, what)
         if name in DYNAMIC_IMPORTERS and node.args:
-            target = _literal(node.args[0])
+            target = literal_string(node.args[0])
             if target is None:
                 self.note(node, "imports a module whose name is computed at run time")
             elif concern := import_concern(target):
@@ -396,7 +384,11 @@ class _Scan(ast.NodeVisitor):
             target = self.qualify(node.args[0])
             if target and target.split(".")[0] in GUARDED_MODULES:
                 self.note(node, f"changes {target} at run time ({name.split('.')[1]})")
-        if name == "builtins.getattr" and len(node.args) >= 2 and _literal(node.args[1]) is None:
+        if (
+            name == "builtins.getattr"
+            and len(node.args) >= 2
+            and literal_string(node.args[1]) is None
+        ):
             target = self.qualify(node.args[0])
             if target and target.split(".")[0] in GUARDED_MODULES:
                 self.note(node, f"reads an attribute of {target} whose name is computed")

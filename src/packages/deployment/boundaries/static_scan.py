@@ -27,15 +27,15 @@ SCANS = ("dynamic-imports", "standard-library-only")
 DYNAMIC_IMPORTERS = {"import_module", "__import__"}
 
 
-def _literal(node: ast.expr) -> str | None:
+def literal_string(node: ast.expr) -> str | None:
     """The string an expression always evaluates to, if it is built from literals."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _literal(node.left), _literal(node.right)
+        left, right = literal_string(node.left), literal_string(node.right)
         return left + right if left is not None and right is not None else None
     if isinstance(node, ast.JoinedStr):
-        parts = [_literal(v) for v in node.values]
+        parts = [literal_string(v) for v in node.values]
         return "".join(p for p in parts if p is not None) if None not in parts else None
     return None
 
@@ -46,7 +46,7 @@ def _dynamic_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if name in DYNAMIC_IMPORTERS and (target := _literal(node.args[0])):
+        if name in DYNAMIC_IMPORTERS and (target := literal_string(node.args[0])):
             yield node.lineno, target
 
 
