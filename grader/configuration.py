@@ -15,6 +15,7 @@ from grader.adapters.integrity import AnswerScan, SerializedCollector
 from grader.adapters.manifest import ExerciseFolder
 from grader.adapters.pytest_runner import RUNTIME_ADVICE, PytestRunner, RuntimeBoundary
 from grader.adapters.sandbox import Sandbox, choose_sandbox
+from grader.adapters.statements import CoverageParser
 from grader.adapters.workspace import TemporaryWorkspaces
 from grader.application.grading import Grader
 from grader.application.ports import RUNTIME_IMPORTS
@@ -100,6 +101,7 @@ def build(
         contracts=contracts,
         environment=environment,
         scanner=AnswerScan(),
+        statements=CoverageParser(),
     )
     exercises = ExerciseFolder(course.exercises, course.solutions, contracts.known())
     return App(course, exercises, SubmissionFiles(), grader)

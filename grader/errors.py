@@ -15,6 +15,7 @@ class ManifestError(GraderError):
     def __init__(self, path: Path, field: str | None, problem: str) -> None:
         self.path = path
         self.field = field
+        self.problem = problem
         where = f"{path}: field '{field}'" if field else str(path)
         super().__init__(f"{where}: {problem}")
 

@@ -12,10 +12,13 @@ earns its points when every case passes.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from grader.domain.exercise import Exercise, TestSpec, workspace_test_path
+from grader.application.ports import OwnTests
+from grader.domain.exercise import PACKAGES, Exercise, TestSpec, workspace_test_path
 from grader.errors import ManifestError
 
 
@@ -59,12 +62,7 @@ def _functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef | ast.AsyncF
     return found
 
 
-def collect_file(path: Path, hidden: bool) -> list[TestSpec]:
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (OSError, SyntaxError, UnicodeDecodeError) as error:
-        raise ManifestError(path, None, f"test file cannot be read: {error}") from None
-    prefix = workspace_test_path(path, hidden)
+def _specs(tree: ast.Module, path: Path, prefix: str, hidden: bool) -> list[TestSpec]:
     specs: dict[str, TestSpec] = {}
     for name, function in _functions(tree):
         test_id = f"{prefix}::{name}"
@@ -76,9 +74,59 @@ def collect_file(path: Path, hidden: bool) -> list[TestSpec]:
     return list(specs.values())
 
 
+def collect_file(path: Path, hidden: bool) -> list[TestSpec]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, UnicodeDecodeError) as error:
+        raise ManifestError(path, None, f"test file cannot be read: {error}") from None
+    return _specs(tree, path, workspace_test_path(path, hidden), hidden)
+
+
+def _checks_something(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """An ``assert``, or a call such as ``pytest.raises`` or ``assert_called_once``."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assert):
+            return True
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func).rsplit(".", 1)[-1]
+            if name.startswith("assert") or name in ("raises", "warns", "fail"):
+                return True
+    return False
+
+
+def collect_own(path: str, source: str) -> OwnTests:
+    """The learner's own tests in ``path`` (an answer file), read from their text."""
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as error:
+        where = f"line {error.lineno}"
+        return OwnTests(problem=f"your tests in {path} do not parse: {error.msg} ({where})")
+    try:
+        specs = _specs(tree, Path(path), f"{PACKAGES}/{path}", hidden=False)
+    except ManifestError as error:
+        name = f"{error.field} " if error.field else ""
+        return OwnTests(problem=f"{path}: {name}{error.problem}")
+    silent = tuple(
+        f"{PACKAGES}/{path}::{name}"
+        for name, function in _functions(tree)
+        if not _checks_something(function)
+    )
+    return OwnTests(tuple(replace(s, points=Decimal(0)) for s in specs), silent)
+
+
 class StaticCollector:
     def collect(self, exercise: Exercise, include_hidden: bool) -> list[TestSpec]:
         specs = [s for f in exercise.public_tests for s in collect_file(f, hidden=False)]
         if include_hidden:
             specs += [s for f in exercise.hidden_tests for s in collect_file(f, hidden=True)]
         return specs
+
+    def collect_own(self, exercise: Exercise, answers: Mapping[str, str]) -> OwnTests:
+        found = OwnTests()
+        for path in exercise.coverage.tests if exercise.coverage else ():
+            source = answers.get(path, exercise.starter.get(path, ""))
+            one = collect_own(path, source)
+            found = OwnTests(
+                found.specs + one.specs, found.silent + one.silent, found.problem or one.problem
+            )
+        return found

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from grader.adapters.notebooks import NotebookError, answer_cells
-from grader.domain.exercise import ContractMode, ContractRule, Exercise, Limits
+from grader.domain.exercise import ContractMode, ContractRule, CoverageRule, Exercise, Limits
 from grader.errors import ManifestError, UnknownExercise
 
 MANIFEST = "exercise.toml"
@@ -30,9 +30,11 @@ TOP_KEYS = {
     "limits",
     "contracts",
     "notebook",
+    "coverage",
 }
 LIMIT_KEYS = {f for f in Limits.__dataclass_fields__}
 CONTRACT_KEYS = {"id", "mode", "points"}
+COVERAGE_KEYS = {"tests", "tiers"}
 
 
 class _Reader:
@@ -137,6 +139,7 @@ def load_manifest(
         solution_folder=solution_folder,
         notebook=notebook,
         starter=starter,
+        coverage=_coverage(reader, answer_files),
     )
 
 
@@ -206,6 +209,39 @@ def _contracts(reader: _Reader, known: set[str]) -> tuple[ContractRule, ...]:
             raise reader.fail(f"{field}.points", "a gate earns no points; use mode = 'points'")
         rules.append(ContractRule(contract_id, mode, points))
     return tuple(rules)
+
+
+def _coverage(reader: _Reader, answer_files: tuple[str, ...]) -> CoverageRule | None:
+    """``[coverage]``: the learner's test files (answer files too) and the tiers they earn."""
+    table = reader.data.get("coverage")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise reader.fail("coverage", "must be a table with tests and tiers")
+    reader.unknown(table, COVERAGE_KEYS, "coverage.")
+    tests = _Reader(reader.path, table).texts("tests", required=True)
+    for test in tests:
+        if test not in answer_files:
+            raise reader.fail("coverage.tests", f"{test!r} must be one of the answer_files")
+        if not PurePosixPath(test).name.startswith("test_"):
+            raise reader.fail("coverage.tests", f"{test!r}: a test file's name starts with test_")
+    if set(tests) == set(answer_files):
+        raise reader.fail("coverage.tests", "leaves no answer file whose coverage to measure")
+    tiers = table.get("tiers")
+    if not isinstance(tiers, list) or not tiers:
+        raise reader.fail("coverage.tiers", "must be a list of [percent, points] pairs")
+    parsed: list[tuple[Decimal, Decimal]] = []
+    for index, tier in enumerate(tiers):
+        field = f"coverage.tiers[{index}]"
+        if not isinstance(tier, list) or len(tier) != 2:
+            raise reader.fail(field, f"must be a [percent, points] pair, got {tier!r}")
+        percent, points = (reader.points(field, value) for value in tier)
+        if not 0 < percent <= 100 or not points:
+            raise reader.fail(field, "needs a percent in (0, 100] and points above 0")
+        if parsed and (percent <= parsed[-1][0] or points <= parsed[-1][1]):
+            raise reader.fail(field, "percents and points must both rise from tier to tier")
+        parsed.append((percent, points))
+    return CoverageRule(tests, tuple(parsed))
 
 
 class ExerciseFolder:

@@ -19,7 +19,11 @@ What it does, in the order it happens:
    ran to its end here, whatever pytest's report objects say; it arms a per-test
    alarm (the grader also kills the process from outside when the alarm is ignored);
    it runs ``async def`` tests with :func:`asyncio.run`.
-5. Every report line carries a sequence number and an HMAC with the run's key; the
+5. When the grader asks for the lines of some answer files (the learner's own tests
+   are being run), coverage.py measures them from before any answer is imported, and
+   the lines that ran are reported at the end. Learner code importing ``coverage`` or
+   replacing its tracer is reported as tampering.
+6. Every report line carries a sequence number and an HMAC with the run's key; the
    grader checks both and expects a final ``done`` line.
 
 Nothing here decides a score: the grader reads these lines, checks them against the
@@ -160,6 +164,8 @@ GUARDED_MODULES = (
     "pluggy._hooks",
     "pluggy._result",
 )
+# When the learner's own tests are measured, coverage.py decides which lines ran.
+COVERAGE_MODULES = ("coverage.control", "coverage.collector", "coverage.sqldata")
 # Single functions the plugin itself relies on.
 GUARDED = (
     "signal.signal",
@@ -292,10 +298,11 @@ def _identities(module_name: str) -> dict[str, Any]:
 class _Snapshot:
     """Identities of what decides an outcome, taken before learner code runs."""
 
-    def __init__(self, extra: dict[str, Any]) -> None:
+    def __init__(self, extra: dict[str, Any], guarded: Sequence[str] = GUARDED_MODULES) -> None:
+        self.guarded = tuple(guarded)
         self.builtins = dict(vars(builtins))
         self.modules: dict[str, Any] = {}
-        for module_name in GUARDED_MODULES:
+        for module_name in self.guarded:
             self.modules.update(_identities(module_name))
         self.objects = {name: found for name in GUARDED for ok, found in [_resolve(name)] if ok}
         self.extra = dict(extra)
@@ -309,7 +316,7 @@ class _Snapshot:
     def changes(self, extra: dict[str, Any]) -> list[str]:
         changed = _differences("builtins", vars(builtins), self.builtins)
         current: dict[str, Any] = {}
-        for module_name in GUARDED_MODULES:
+        for module_name in self.guarded:
             current.update(_identities(module_name))
         changed += [
             name
@@ -437,7 +444,9 @@ def _allowed_path(path: str, allowed: tuple[str, ...]) -> bool:
     return path.startswith(allowed) or path in ("/dev/null", "/dev/urandom", "/dev/random")
 
 
-def _install_audit(emit: Emit, blame: _Blame, workspace: str, current: list[str]) -> None:
+def _install_audit(
+    emit: Emit, blame: _Blame, workspace: str, current: list[str], measuring: bool
+) -> None:
     """The audit hook: it cannot be removed, and it reports before the call returns."""
     local = threading.local()
     getframe = sys._getframe
@@ -453,6 +462,9 @@ def _install_audit(emit: Emit, blame: _Blame, workspace: str, current: list[str]
         name = args[0] if args and isinstance(args[0], str) else ""
         fromlist = args[1] if event == "grader.import" and len(args) > 1 else ()
         names = [f"{name}.{item}" for item in fromlist or () if isinstance(item, str)] or [name]
+        if measuring and name.split(".")[0] == "coverage":
+            report_coverage_import()
+            return
         targets = {n: blame.owner(n) for n in names}
         if not any(targets.values()):
             return
@@ -475,6 +487,26 @@ def _install_audit(emit: Emit, blame: _Blame, workspace: str, current: list[str]
                     "line": line,
                     "target": target,
                     "domain": theirs,
+                }
+            )
+
+    def report_coverage_import() -> None:
+        found = blame.importer(getframe(3))
+        if found is None or blame.packages + found[1] not in blame.answers:
+            return  # coverage.py importing its own parts, or pytest
+        _, relative, line = found
+        what = "imports the coverage tool that measures its tests"
+        if (what, relative, line) not in reported:
+            reported.add((what, relative, line))
+            emit(
+                {
+                    "event": "audit",
+                    "category": "tamper",
+                    "what": what,
+                    "call": "import coverage",
+                    "file": relative,
+                    "line": line,
+                    "test": current[0],
                 }
             )
 
@@ -621,6 +653,15 @@ def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
     return watched_import, watched_import_module, finder
 
 
+def _start_coverage(paths: Sequence[str]) -> Any:
+    """coverage.py measuring ``paths`` only, in memory, with no configuration file read."""
+    import coverage
+
+    measuring = coverage.Coverage(data_file=None, include=list(paths), config_file=False)
+    measuring.start()
+    return measuring
+
+
 class _Reporter:
     """The hooks that report; registered by :func:`pytest_configure`."""
 
@@ -637,6 +678,9 @@ class _Reporter:
         self._overtime: set[str] = set()
         self._current = [""]  # the test running now, for the audit hook
         self._reported: set[str] = set()
+        self._measure = [str(m) for m in settings.get("measure", [])]
+        self._coverage = _start_coverage(self._measure) if self._measure else None
+        self._tracer = sys.gettrace()  # coverage's, when measuring; else None
         blame = _Blame(
             [str(a) for a in settings.get("answers", [])],
             str(settings.get("packages", "")),
@@ -644,14 +688,17 @@ class _Reporter:
         )
         importer, import_module, finder = _watch_imports()
         self._finder = finder
-        _install_audit(self._emit, blame, str(settings.get("workspace", "")), self._current)
+        workspace = str(settings.get("workspace", ""))
+        _install_audit(self._emit, blame, workspace, self._current, bool(self._measure))
+        self._relative = blame.relative
         self._snapshot = _Snapshot(
             {
                 "builtins.__import__": importer,
                 "importlib.import_module": import_module,
                 **{f"{type(self).__name__}.{k}": v for k, v in vars(type(self)).items()},
                 **{f"plugin.{k}": v for k, v in globals().items() if callable(v)},
-            }
+            },
+            GUARDED_MODULES + (COVERAGE_MODULES if self._measure else ()),
         )
 
     def _now(self) -> dict[str, Any]:
@@ -667,7 +714,7 @@ class _Reporter:
         changed = [c for c in self._snapshot.changes(self._now()) if c not in self._reported]
         if self._finder not in sys.meta_path:
             changed.append("sys.meta_path (the import watch was removed)")
-        if self._gettrace() is not None or self._getprofile() is not None:
+        if self._gettrace() is not self._tracer or self._getprofile() is not None:
             changed.append("sys.settrace/sys.setprofile (a trace function is installed)")
         changed = [c for c in changed if c not in self._reported]
         if changed:
@@ -790,6 +837,11 @@ class _Reporter:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self._check("at the end")
+        if self._coverage is not None:
+            self._coverage.stop()
+            data = self._coverage.get_data()
+            lines = {self._relative(path): sorted(data.lines(path) or ()) for path in self._measure}
+            self._emit({"event": "lines", "lines": lines})
         self._emit({"event": "done"})
 
 

@@ -100,6 +100,8 @@ class _Progress:
     watch_ran: bool = False
     watch_broken: str | None = None
     imports: dict[tuple[str, int | None, str], ViolationInfo] = field(default_factory=dict)
+    measured: frozenset[str] = frozenset()  # answer files whose run lines are wanted
+    lines: dict[str, set[int]] = field(default_factory=dict)
 
     def flag(
         self,
@@ -194,8 +196,9 @@ class PytestRunner:
         specs: Sequence[TestSpec],
         limits: Limits,
         answer_files: Sequence[str] = (),
+        measure: Sequence[str] = (),
     ) -> RunReport:
-        progress = _Progress({s.id for s in specs})
+        progress = _Progress({s.id for s in specs}, measured=frozenset(measure))
         ini = workspace.root / TESTS_FOLDER / "pytest.ini"
         ini.write_text(INI.format(packages=workspace.packages), encoding="utf-8")
         deadline = time.monotonic() + limits.total_seconds
@@ -246,6 +249,7 @@ class PytestRunner:
             tuple(progress.flags),
             progress.output.decode(errors="replace"),
             runtime,
+            {path: tuple(sorted(lines)) for path, lines in progress.lines.items()},
         )
 
     def _command(self, ini: Path, workspace: Workspace, targets: list[str]) -> list[str]:
@@ -280,6 +284,7 @@ class PytestRunner:
             "workspace": str(workspace.root),
             "answers": answers,
             "domains": list(self.boundary.domains),
+            "measure": [str(workspace.packages / m) for m in sorted(progress.measured)],
         }
         data = json.dumps(settings).encode()
         assert len(data) < 60_000, "the settings must fit in a pipe's buffer"
@@ -292,7 +297,8 @@ class PytestRunner:
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             "GRADER_CONFIG_FD": str(settings_read),
         }
-        view = View((workspace.packages, ini, folder), workspace.root)
+        shown = (workspace.packages, ini, folder) if folder.is_dir() else (workspace.packages, ini)
+        view = View(shown, workspace.root)
         command = self.sandbox.wrap(self._command(ini, workspace, targets), view, limits)
         try:
             process = subprocess.Popen(
@@ -499,6 +505,12 @@ def _apply(event: dict[str, Any], watch: _Process, progress: _Progress) -> str:
         _invalidate(watch, why)
         if any("import" in c or "meta_path" in c for c in changed):
             progress.watch_broken = "the answer switched off the run-time import watch"
+    elif kind == "lines" and not watch.hidden:
+        for path, lines in dict(event.get("lines") or {}).items():
+            if path in progress.measured:
+                progress.lines.setdefault(path, set()).update(
+                    n for n in lines if _int(n) is not None
+                )
     elif kind == "done":
         watch.done_at = time.monotonic()
     return kind

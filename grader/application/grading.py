@@ -8,20 +8,24 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from grader.application import coverage
 from grader.application.ports import (
     RUNTIME_IMPORTS,
     AnswerScanner,
     ContractChecker,
     RuntimeImports,
+    StatementCounter,
     TestCollector,
     TestRun,
     TestRunner,
+    Workspace,
     WorkspaceFactory,
 )
 from grader.domain import scoring
 from grader.domain.exercise import ContractMode, ContractRule, Exercise, TestSpec
 from grader.domain.result import (
     ContractResult,
+    CoverageResult,
     Flag,
     GradeResult,
     Outcome,
@@ -29,6 +33,7 @@ from grader.domain.result import (
     TestResult,
 )
 from grader.domain.submission import Submission
+from grader.errors import GraderError
 
 NEVER_REPORTED = TestRun(Outcome.MISSING, 0.0, "this test never reported a result")
 
@@ -41,6 +46,7 @@ class Grader:
     contracts: ContractChecker
     environment: dict[str, str]
     scanner: AnswerScanner | None = None  # flags suspicious answer code for review
+    statements: StatementCounter | None = None  # for exercises that score the learner's tests
 
     def grade(
         self, exercise: Exercise, submission: Submission, *, include_hidden: bool
@@ -59,13 +65,15 @@ class Grader:
             # The contracts run in their own process: check them while pytest runs.
             pending = pool.submit(self.contracts.check, workspace, static_rules, exercise.section)
             run = self.runner.run(workspace, specs, exercise.limits, tuple(sorted(answers)))
+            own = self._own_tests(exercise, answers, workspace)
             checked = tuple(pending.result())
         contracts = merge_contracts(exercise.contracts, checked, run.runtime, exercise.section)
         tests = tuple(test_result(spec, run.runs.get(spec.id, NEVER_REPORTED)) for spec in specs)
         contracts = scoring.settle_contracts(tests, contracts)
-        score = scoring.total(tests, contracts)
-        maximum = scoring.maximum(tests, contracts)
-        all_flags = (*flags, *run.flags)
+        coverage = scoring.settle_coverage(tests, own[0] if own else None)
+        score = scoring.total(tests, contracts, coverage)
+        maximum = scoring.maximum(tests, contracts, coverage)
+        all_flags = _unique((*flags, *run.flags, *(own[1] if own else ())))
         return GradeResult(
             exercise=exercise.id,
             learner=submission.learner,
@@ -74,12 +82,40 @@ class Grader:
             tests=tests,
             contracts=contracts,
             flags=all_flags,
+            coverage=coverage,
             summary=summarise(score, maximum, tests, contracts, submission, answers),
             hidden_included=include_hidden,
             fingerprint=submission.fingerprint(),
             environment=self.environment,
             duration=round(time.perf_counter() - started, 3),
         )
+
+    def _own_tests(
+        self, exercise: Exercise, answers: dict[str, str], workspace: Workspace
+    ) -> tuple[CoverageResult, tuple[Flag, ...]] | None:
+        """Run the learner's own tests, measuring what they cover; None if not asked for."""
+        if exercise.coverage is None:
+            return None
+        if self.statements is None:
+            raise GraderError(f"{exercise.id} scores coverage, but no statement counter is wired")
+        own = self.collector.collect_own(exercise, answers)
+        run = None
+        if own.specs and not own.problem:
+            run = self.runner.run(
+                workspace,
+                own.specs,
+                exercise.limits,
+                tuple(sorted(answers)),
+                measure=exercise.measured_files,
+            )
+        sources = {p: answers.get(p, exercise.starter.get(p, "")) for p in exercise.measured_files}
+        result = coverage.assess(exercise.coverage, own, run, self.statements, sources)
+        return result, run.flags if run else ()
+
+
+def _unique(flags: Sequence[Flag]) -> tuple[Flag, ...]:
+    """The flags in order, each once (the learner's own test run may repeat a note)."""
+    return tuple(dict.fromkeys(flags))
 
 
 def test_result(spec: TestSpec, run: TestRun) -> TestResult:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from grader.domain.exercise import ContractRule, Exercise, Limits, TestSpec
-from grader.domain.result import ContractResult, Flag, Outcome, ViolationInfo
+from grader.domain.result import ContractResult, FileCoverage, Flag, Outcome, ViolationInfo
 from grader.domain.submission import Submission
 
 RUNTIME_IMPORTS = "runtime-imports"  # the contract id of the run-time import watch
@@ -25,8 +25,19 @@ class SubmissionReader(Protocol):
     def read(self, path: Path, exercises: Sequence[Exercise], learner: str) -> Submission: ...
 
 
+@dataclass(frozen=True)
+class OwnTests:
+    """The learner's own tests, as read from their answer files."""
+
+    specs: tuple[TestSpec, ...] = ()
+    silent: tuple[str, ...] = ()  # ids of tests that assert nothing
+    problem: str | None = None  # why they cannot be run (a syntax error, no test at all)
+
+
 class TestCollector(Protocol):
     def collect(self, exercise: Exercise, include_hidden: bool) -> list[TestSpec]: ...
+
+    def collect_own(self, exercise: Exercise, answers: Mapping[str, str]) -> OwnTests: ...
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class RunReport:
     flags: tuple[Flag, ...] = ()
     output: str = field(default="", repr=False)  # the first bytes of pytest's output
     runtime: RuntimeImports = field(default_factory=RuntimeImports)
+    lines: dict[str, tuple[int, ...]] = field(default_factory=dict)  # run, per measured file
 
 
 class TestRunner(Protocol):
@@ -76,7 +88,16 @@ class TestRunner(Protocol):
         specs: Sequence[TestSpec],
         limits: Limits,
         answer_files: Sequence[str] = (),
-    ) -> RunReport: ...
+        measure: Sequence[str] = (),
+    ) -> RunReport:
+        """Run ``specs``; for each answer file in ``measure``, report the lines that ran."""
+        ...
+
+
+class StatementCounter(Protocol):
+    def coverage(self, path: str, source: str, lines: Sequence[int]) -> FileCoverage:
+        """Which of the statements of ``source`` the ``lines`` that ran cover."""
+        ...
 
 
 class AnswerScanner(Protocol):

@@ -31,6 +31,26 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class CoverageRule:
+    """The learner's own tests, and what their coverage of the other answer files earns.
+
+    ``tiers`` are (percent, points) pairs, both rising: the highest tier reached counts.
+    """
+
+    tests: tuple[str, ...]  # answer files that hold the learner's tests
+    tiers: tuple[tuple[Decimal, Decimal], ...]
+
+    @property
+    def points(self) -> Decimal:
+        return self.tiers[-1][1]
+
+    def earned(self, covered: int, statements: int) -> Decimal:
+        """The points of the highest tier reached, compared exactly (89.99% is not 90%)."""
+        reached = [p for percent, p in self.tiers if covered * 100 >= percent * statements]
+        return reached[-1] if reached and statements else Decimal(0)
+
+
+@dataclass(frozen=True)
 class TestSpec:
     """One test function, found by reading the test file (never by running it)."""
 
@@ -56,11 +76,19 @@ class Exercise:
     solution_folder: Path | None = None  # solutions/<id>, when this checkout has it
     notebook: Path | None = None  # the release notebook, whose answer cells are the starter
     starter: dict[str, str] = field(default_factory=dict)  # answer path -> starter source
+    coverage: CoverageRule | None = None  # when the learner writes tests of their own
+
+    @property
+    def measured_files(self) -> tuple[str, ...]:
+        """The answer files whose coverage the learner's own tests are scored on."""
+        own = self.coverage.tests if self.coverage else ()
+        return tuple(a for a in self.answer_files if a not in own)
 
     def test_files(self, include_hidden: bool) -> tuple[Path, ...]:
         return self.public_tests + (self.hidden_tests if include_hidden else ())
 
 
+PACKAGES = "src/packages"  # the monorepo in a workspace, relative to its root
 TESTS_FOLDER = "grader_tests"
 
 

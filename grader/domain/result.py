@@ -49,6 +49,29 @@ class ContractResult:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class FileCoverage:
+    path: str  # an answer file, under src/packages
+    statements: int
+    missing: tuple[int, ...] = ()  # statement lines no passing test of the learner's ran
+
+    @property
+    def covered(self) -> int:
+        return self.statements - len(self.missing)
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    """What the learner's own tests earned: by coverage, once they all pass and all assert."""
+
+    points: Decimal
+    earned: Decimal
+    percent: Decimal  # of the measured statements, rounded down to 0.1
+    message: str  # what it earned and why, in a sentence or two
+    files: tuple[FileCoverage, ...] = ()
+    tests: tuple[TestResult, ...] = ()  # the learner's own tests: no points of their own
+
+
 class Severity(StrEnum):
     INFO = "info"  # worth knowing, nothing to do
     REVIEW = "review"  # a person should look before the score is final
@@ -72,6 +95,7 @@ class GradeResult:
     tests: tuple[TestResult, ...]
     contracts: tuple[ContractResult, ...]
     flags: tuple[Flag, ...] = ()
+    coverage: CoverageResult | None = None
     summary: str = ""  # one readable sentence on the outcome
     hidden_included: bool = False
     fingerprint: str = ""
