@@ -10,7 +10,9 @@ Behaviour choices, stated once:
 * ``%%answer <path>`` saves the cell as that module in the workspace
   (``$HEXAGON_WORKSPACE``, else ``./workspace`` beside the notebook), makes it
   importable under its dotted name, and imports it afresh, so the next cells use the
-  new code. An error in it is shown in one line, not as a traceback.
+  new code. An error in it is shown in one line, not as a traceback. A file named
+  ``test_*.py`` holds the learner's own tests: it is saved, not imported; ``check()``
+  runs it.
 * ``check()`` runs the exercise's public tests and boundary checks on the workspace in
   a separate process (the same grader instructors use) and shows what failed and why.
   Hidden tests run only when the work is graded.
@@ -37,7 +39,7 @@ from typing import Any
 from grader import api
 from grader.adapters.manifest import explanations
 from grader.adapters.notebooks import answer_path
-from grader.adapters.reports import number, to_json
+from grader.adapters.reports import COVERAGE_TITLE, coverage_details, number, to_json
 from grader.domain.result import GradeResult, Outcome
 
 WORKSPACE_ENV = "HEXAGON_WORKSPACE"
@@ -83,6 +85,8 @@ def save_answer(path_line: str, source: str) -> str:
     target = workspace() / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(source, encoding="utf-8")
+    if Path(path).name.startswith("test_"):  # the learner's own tests: the grader runs them
+        return f"saved {path}; check() runs these tests and measures what they cover"
     module = path[: -len(".py")].replace("/", ".")
     try:
         _import_fresh(module, target.parent)
@@ -207,6 +211,13 @@ def _text(result: GradeResult) -> str:
             lines.append(f"   {violation.file}:{violation.line or ''} {violation.message}")
             if violation.advice:
                 lines.append(f"   instead: {violation.advice}")
+    if result.coverage is not None:
+        coverage = result.coverage
+        mark = "✅" if coverage.earned == coverage.points else "❌"
+        lines.append(
+            f"{mark} {COVERAGE_TITLE} ({number(coverage.earned)}/{number(coverage.points)})"
+        )
+        lines += [f"   {line}" for line in coverage_details(coverage).splitlines()]
     lines.append(result.summary)
     return "\n".join(lines)
 
@@ -231,6 +242,14 @@ def _render(result: GradeResult, hint_count: int, hints_shown: int) -> str:
             f"<tr><td>{'✅' if c.kept else '❌'}</td><td>Boundary check: {e(c.name)}</td>"
             f"<td>{number(c.earned)}/{number(c.points)}</td>"
             f"<td>{details}{e(c.error or '')}</td></tr>"
+        )
+    if result.coverage is not None:
+        coverage = result.coverage
+        rows += (
+            f"<tr><td>{'✅' if coverage.earned == coverage.points else '❌'}</td>"
+            f"<td>{COVERAGE_TITLE}</td><td>{number(coverage.earned)}/{number(coverage.points)}</td>"
+            f"<td><pre style='white-space:pre-wrap;margin:0'>{e(coverage_details(coverage))}"
+            "</pre></td></tr>"
         )
     notes = "".join(f"<li>{e(f.message)}</li>" for f in result.flags if f.kind != "ignored-file")
     next_hint = (

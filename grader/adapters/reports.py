@@ -13,7 +13,7 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from grader.domain.result import GradeResult, Outcome
+from grader.domain.result import CoverageResult, GradeResult, Outcome
 
 SCHEMA = "hexagon-grader/result/v1"
 
@@ -65,7 +65,31 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
         }
         for c in result.contracts
     ]
+    if result.coverage is not None:
+        tests.append(
+            {
+                "name": COVERAGE_TITLE,
+                "score": number(result.coverage.earned),
+                "max_score": number(result.coverage.points),
+                "status": "passed" if result.coverage.earned else "failed",
+                "output": coverage_details(result.coverage),
+            }
+        )
     return {"score": number(result.score), "output": result.summary, "tests": tests}
+
+
+COVERAGE_TITLE = "Your own tests: coverage of your answer"
+
+
+def coverage_details(coverage: CoverageResult) -> str:
+    """The coverage message, then each of the learner's tests that did not pass."""
+    lines = [coverage.message]
+    lines += [
+        f"{t.title}: {t.outcome.value}" + (f": {t.message.splitlines()[0]}" if t.message else "")
+        for t in coverage.tests
+        if t.outcome is not Outcome.PASSED
+    ]
+    return "\n".join(lines)
 
 
 def to_junit(results: Iterable[GradeResult]) -> str:
@@ -75,10 +99,11 @@ def to_junit(results: Iterable[GradeResult]) -> str:
             suites,
             "testsuite",
             name=f"{result.learner}/{result.exercise}",
-            tests=str(len(result.tests) + len(result.contracts)),
+            tests=str(len(result.tests) + len(result.contracts) + (result.coverage is not None)),
             failures=str(
                 sum(t.outcome is Outcome.FAILED for t in result.tests)
                 + sum(not c.kept for c in result.contracts)
+                + bool(result.coverage and result.coverage.earned < result.coverage.points)
             ),
             errors=str(
                 sum(t.outcome not in (Outcome.PASSED, Outcome.FAILED) for t in result.tests)
@@ -104,6 +129,12 @@ def to_junit(results: Iterable[GradeResult]) -> str:
             if not contract.kept:
                 text = "; ".join(f"{v.file}:{v.line} {v.message}" for v in contract.violations)
                 ET.SubElement(case, "failure", message=text or contract.error or "broken")
+        if result.coverage is not None:
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{result.exercise}.coverage", name=COVERAGE_TITLE
+            )
+            if result.coverage.earned < result.coverage.points:
+                ET.SubElement(case, "failure", message=coverage_details(result.coverage))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -136,6 +167,7 @@ def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = 
         f"<td>{''.join(_violation(v) for v in c.violations)}{e(c.error or '')}</td></tr>"
         for c in result.contracts
     )
+    own = _coverage_html(result.coverage) if result.coverage else ""
     flags = "".join(f"<div class='flag'>{e(f.kind)}: {e(f.message)}</div>" for f in result.flags)
     hint_list = "".join(f"<li>{e(h)}</li>" for h in hints)
     environment = ", ".join(f"{e(k)} {e(v)}" for k, v in result.environment.items())
@@ -150,12 +182,27 @@ def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = 
 <h2>Tests</h2><table><tr><th>Result</th><th>Test</th><th>Points</th><th>Details</th></tr>
 {rows}</table>
 {f"<h2>Boundary checks</h2><table>{contracts}</table>" if contracts else ""}
+{own}
 {f"<h2>Notes</h2>{flags}" if flags else ""}
 {f"<h2>Hints</h2><ul>{hint_list}</ul>" if hint_list else ""}
 {after_grading}
 <footer>Hidden tests show their title and outcome only. {environment}</footer>
 </body></html>
 """
+
+
+def _coverage_html(coverage: CoverageResult) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><td class='{t.outcome.value}'>{e(t.outcome.value)}</td><td>{e(t.title)}</td>"
+        f"<td><pre>{e(t.message)}</pre></td></tr>"
+        for t in coverage.tests
+    )
+    return (
+        f"<h2>{COVERAGE_TITLE}</h2>"
+        f"<p><b>{number(coverage.earned)}/{number(coverage.points)}</b> · "
+        f"{e(coverage.message)}</p>" + (f"<table>{rows}</table>" if rows else "")
+    )
 
 
 def _violation(violation: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from grader.adapters.reports import number
+from grader.adapters.reports import COVERAGE_TITLE, coverage_details, number
 from grader.domain.result import GradeResult, Outcome
 
 MARKS = {
@@ -38,6 +38,13 @@ def show(console: Console, result: GradeResult, hint: str | None = None) -> None
             f"boundary: {contract.name} [dim]({contract.mode})[/]",
             f"{number(contract.earned)}/{number(contract.points)}",
             detail or (contract.error or ""),
+        )
+    if result.coverage is not None:
+        table.add_row(
+            "[green]✓[/]" if result.coverage.earned == result.coverage.points else "[red]✗[/]",
+            COVERAGE_TITLE,
+            f"{number(result.coverage.earned)}/{number(result.coverage.points)}",
+            coverage_details(result.coverage),
         )
     console.print(table)
     for flag in result.flags:

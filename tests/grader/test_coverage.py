@@ -65,7 +65,10 @@ def test_tests_that_run_every_statement_earn_every_tier(app: App, tested: Exerci
     assert result.coverage.percent == 100
     assert (result.coverage.earned, result.score, result.max_score) == (2, 9, 9)
     assert [t.outcome for t in result.coverage.tests] == [Outcome.PASSED, Outcome.PASSED]
-    assert result.coverage.message == "Your 2 tests run 100% of the answer's 5 statements: full points."
+    assert (
+        result.coverage.message
+        == "Your 2 tests run 100% of the answer's 5 statements: full points."
+    )
 
 
 def test_a_partial_cover_earns_the_tier_it_reaches_and_names_the_lines_never_run(
@@ -88,7 +91,8 @@ def test_a_failing_test_of_the_learners_makes_the_coverage_not_count(
 
     result = grade(app, tested, failing)
 
-    assert result.coverage is not None and result.coverage.earned == 0
+    assert result.coverage is not None
+    assert result.coverage.earned == 0
     assert result.score == 7
     assert result.coverage.message.startswith("1 of your 3 tests did not pass")
     assert "test_wrong: assert 0 == 5" in result.coverage.message
@@ -99,7 +103,8 @@ def test_a_test_that_asserts_nothing_earns_no_coverage(app: App, tested: Exercis
 
     result = grade(app, tested, silent)
 
-    assert result.coverage is not None and result.coverage.earned == 0
+    assert result.coverage is not None
+    assert result.coverage.earned == 0
     assert result.coverage.message.startswith("test_runs_it asserts nothing")
 
 
@@ -116,7 +121,8 @@ def test_unreadable_or_missing_tests_say_why(
 ) -> None:
     result = grade(app, tested, own)
 
-    assert result.coverage is not None and result.coverage.earned == 0
+    assert result.coverage is not None
+    assert result.coverage.earned == 0
     assert problem in result.coverage.message
     assert result.coverage.tests == ()
 
@@ -133,18 +139,21 @@ def test_coverage_earns_nothing_while_the_exercises_tests_earn_nothing(
 
     assert result.coverage is not None
     assert result.coverage.percent == 100
-    assert result.coverage.earned == 0 and result.score == 0
+    assert result.coverage.earned == 0
+    assert result.score == 0
     assert result.coverage.message.endswith("once the exercise's tests do.")
 
 
 def test_pragma_no_cover_does_not_shrink_the_answer(app: App, tested: Exercise) -> None:
     hidden_body = REFERENCE.replace(
-        "def is_complete(rows: list[Row]) -> bool:", "def is_complete(rows: list[Row]) -> bool:  # pragma: no cover"
+        "def is_complete(rows: list[Row]) -> bool:",
+        "def is_complete(rows: list[Row]) -> bool:  # pragma: no cover",
     )
 
     result = grade(app, tested, HALF, hidden_body)
 
-    assert result.coverage is not None and result.coverage.earned == 1
+    assert result.coverage is not None
+    assert result.coverage.earned == 1
 
 
 def test_learner_tests_that_reach_for_the_coverage_tool_are_not_graded(
@@ -154,7 +163,8 @@ def test_learner_tests_that_reach_for_the_coverage_tool_are_not_graded(
 
     result = grade(app, tested, cheat)
 
-    assert result.coverage is not None and result.coverage.earned == 0
+    assert result.coverage is not None
+    assert result.coverage.earned == 0
     kinds = {f.kind for f in result.flags}
     assert {"suspicious-code", "suspicious-call"} <= kinds
     assert any("coverage tool" in f.message for f in result.flags)

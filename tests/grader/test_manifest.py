@@ -23,8 +23,8 @@ KNOWN_LISTING = (
     "domains-independent, dynamic-imports, shared-imports-no-domain, standard-library-only"
 )
 TOP_LISTING = (
-    "answer_files, contracts, hidden_tests, hints, id, limits, notebook, points, public_tests, "
-    "section, title"
+    "answer_files, contracts, coverage, hidden_tests, hints, id, limits, notebook, points, "
+    "public_tests, section, title"
 )
 LIMIT_LISTING = "file_size_mb, memory_mb, output_kb, per_test_seconds, processes, total_seconds"
 
@@ -568,3 +568,77 @@ def test_the_folder_passes_known_contracts_on(course: Path) -> None:
         f"{manifest_of(course)}: field 'contracts[1].id': "
         "'standard-library-only' is not a known check; known: domains-independent"
     )
+
+
+COVERAGE = '[coverage]\ntests = ["tests/test_mine.py"]\ntiers = [[50, 1], [90, 2.5]]\n'
+
+
+def with_coverage(course: Path, table: str) -> None:
+    """The learner's own tests as a second answer file, and ``table`` at the end."""
+    edit(
+        course,
+        'answer_files = ["data/quality/rules.py"]',
+        'answer_files = ["data/quality/rules.py", "tests/test_mine.py"]',
+    )
+    with manifest_of(course).open("a") as manifest:
+        manifest.write("\n" + table)
+
+
+def test_a_coverage_table_loads_into_a_rule(course: Path) -> None:
+    with_coverage(course, COVERAGE)
+
+    exercise = load(course)
+
+    assert exercise.coverage is not None
+    assert exercise.coverage.tests == ("tests/test_mine.py",)
+    assert exercise.coverage.tiers == ((50, 1), (90, Decimal("2.5")))
+    assert exercise.coverage.points == Decimal("2.5")
+    assert exercise.measured_files == ("data/quality/rules.py",)
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "problem"),
+    [
+        (
+            '[coverage]\ntests = ["tests/test_other.py"]\ntiers = [[50, 1]]\n',
+            "coverage.tests",
+            "must be one of the answer_files",
+        ),
+        ("[coverage]\ntests = []\ntiers = [[50, 1]]\n", "tests", "at least one"),
+        ('[coverage]\ntests = ["tests/test_mine.py"]\n', "coverage.tiers", "[percent, points]"),
+        (
+            '[coverage]\ntests = ["tests/test_mine.py"]\ntiers = [[50]]\n',
+            "coverage.tiers[0]",
+            "pair",
+        ),
+        (
+            '[coverage]\ntests = ["tests/test_mine.py"]\ntiers = [[150, 1]]\n',
+            "coverage.tiers[0]",
+            "(0, 100]",
+        ),
+        (
+            '[coverage]\ntests = ["tests/test_mine.py"]\ntiers = [[50, 2], [90, 1]]\n',
+            "coverage.tiers[1]",
+            "rise",
+        ),
+        (
+            '[coverage]\ntests = ["tests/test_mine.py"]\ntiers = [[50, 1]]\nfloor = 3\n',
+            "coverage.floor",
+            "unknown key",
+        ),
+        (
+            '[coverage]\ntests = ["tests/mine.py"]\ntiers = [[50, 1]]\n',
+            "coverage.tests",
+            "must be one of the answer_files",
+        ),
+    ],
+)
+def test_a_malformed_coverage_table_is_an_error_naming_the_field(
+    course: Path, table: str, field: str, problem: str
+) -> None:
+    with_coverage(course, table)
+
+    error = error_of(course)
+
+    assert f"field '{field}'" in str(error)
+    assert problem in str(error)

@@ -24,6 +24,8 @@ from grader.adapters.output_folder import (
 from grader.adapters.reports import SCHEMA, number, to_gradescope, to_html, to_json, to_junit
 from grader.domain.result import (
     ContractResult,
+    CoverageResult,
+    FileCoverage,
     Flag,
     GradeResult,
     Outcome,
@@ -269,6 +271,7 @@ def test_to_json_holds_everything_in_plain_json() -> None:
                 "line": None,
             },
         ],
+        "coverage": None,
         "summary": f"0 of 7.5: a boundary is broken {XSS}.",
         "hidden_included": True,
         "fingerprint": "0123456789abcdef",
@@ -732,3 +735,40 @@ def test_the_output_folder_saves_and_finishes(tmp_path: Path) -> None:
         "summary.json",
         "summary.md",
     ]
+
+
+# --- the learner's own tests -------------------------------------------------------------
+
+OWN = "src/packages/tests/test_mine.py"
+COVERED = replace(
+    PASSING,
+    score=Decimal(4),
+    max_score=Decimal(5),
+    coverage=CoverageResult(
+        Decimal(2),
+        Decimal(1),
+        Decimal("80.0"),
+        f"Your 2 tests run 80% of the answer's 5 statements {XSS}",
+        (FileCoverage("data/quality/rules.py", 5, (13,)),),
+        (
+            Result(f"{OWN}::test_ok", "Ok", Decimal(0), Decimal(0), Outcome.PASSED),
+            Result(f"{OWN}::test_bad", "Bad", Decimal(0), Decimal(0), Outcome.FAILED, 0, "x"),
+        ),
+    ),
+)
+
+
+def test_every_format_shows_what_the_learners_own_tests_earned() -> None:
+    gradescope = to_gradescope(COVERED)["tests"][-1]
+    junit = ET.fromstring(to_junit([COVERED]))
+    page = to_html(COVERED)
+
+    assert gradescope["name"] == "Your own tests: coverage of your answer"
+    assert (gradescope["score"], gradescope["max_score"], gradescope["status"]) == (1, 2, "passed")
+    assert gradescope["output"].splitlines()[1] == "Bad: failed: x"
+    suite = junit.find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("3", "1")
+    assert "80% of the answer" in page
+    assert XSS not in page
+    assert to_json(COVERED)["coverage"]["files"][0]["missing"] == [13]
