@@ -21,8 +21,9 @@ What it does, in the order it happens:
    it runs ``async def`` tests with :func:`asyncio.run`.
 5. When the grader asks for the lines of some answer files (the learner's own tests
    are being run), coverage.py measures them from before any answer is imported, and
-   the lines that ran are reported at the end. Learner code importing ``coverage`` or
-   replacing its tracer is reported as tampering.
+   the lines that ran are reported at the end. Its modules are hidden from
+   ``sys.modules`` meanwhile; learner code importing ``coverage`` or replacing its
+   tracer is reported as tampering.
 6. Every report line carries a sequence number and an HMAC with the run's key; the
    grader checks both and expects a final ``done`` line.
 
@@ -164,8 +165,6 @@ GUARDED_MODULES = (
     "pluggy._hooks",
     "pluggy._result",
 )
-# When the learner's own tests are measured, coverage.py decides which lines ran.
-COVERAGE_MODULES = ("coverage.control", "coverage.collector", "coverage.sqldata")
 # Single functions the plugin itself relies on.
 GUARDED = (
     "signal.signal",
@@ -298,11 +297,10 @@ def _identities(module_name: str) -> dict[str, Any]:
 class _Snapshot:
     """Identities of what decides an outcome, taken before learner code runs."""
 
-    def __init__(self, extra: dict[str, Any], guarded: Sequence[str] = GUARDED_MODULES) -> None:
-        self.guarded = tuple(guarded)
+    def __init__(self, extra: dict[str, Any]) -> None:
         self.builtins = dict(vars(builtins))
         self.modules: dict[str, Any] = {}
-        for module_name in self.guarded:
+        for module_name in GUARDED_MODULES:
             self.modules.update(_identities(module_name))
         self.objects = {name: found for name in GUARDED for ok, found in [_resolve(name)] if ok}
         self.extra = dict(extra)
@@ -316,7 +314,7 @@ class _Snapshot:
     def changes(self, extra: dict[str, Any]) -> list[str]:
         changed = _differences("builtins", vars(builtins), self.builtins)
         current: dict[str, Any] = {}
-        for module_name in self.guarded:
+        for module_name in GUARDED_MODULES:
             current.update(_identities(module_name))
         changed += [
             name
@@ -653,13 +651,22 @@ def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
     return watched_import, watched_import_module, finder
 
 
-def _start_coverage(paths: Sequence[str]) -> Any:
-    """coverage.py measuring ``paths`` only, in memory, with no configuration file read."""
+def _start_coverage(paths: Sequence[str]) -> tuple[Any, dict[str, ModuleType]]:
+    """coverage.py measuring ``paths`` only, in memory, with no configuration file read.
+
+    Its modules are then taken out of ``sys.modules`` until the end, so that learner code
+    looking for the running instance there finds nothing (importing it is reported).
+    """
     import coverage
 
     measuring = coverage.Coverage(data_file=None, include=list(paths), config_file=False)
     measuring.start()
-    return measuring
+    hidden = {
+        name: sys.modules.pop(name)
+        for name in list(sys.modules)
+        if name == "coverage" or name.startswith("coverage.")
+    }
+    return measuring, hidden
 
 
 class _Reporter:
@@ -679,7 +686,10 @@ class _Reporter:
         self._current = [""]  # the test running now, for the audit hook
         self._reported: set[str] = set()
         self._measure = [str(m) for m in settings.get("measure", [])]
-        self._coverage = _start_coverage(self._measure) if self._measure else None
+        self._coverage: Any = None
+        self._coverage_modules: dict[str, ModuleType] = {}
+        if self._measure:
+            self._coverage, self._coverage_modules = _start_coverage(self._measure)
         self._tracer = sys.gettrace()  # coverage's, when measuring; else None
         blame = _Blame(
             [str(a) for a in settings.get("answers", [])],
@@ -697,8 +707,7 @@ class _Reporter:
                 "importlib.import_module": import_module,
                 **{f"{type(self).__name__}.{k}": v for k, v in vars(type(self)).items()},
                 **{f"plugin.{k}": v for k, v in globals().items() if callable(v)},
-            },
-            GUARDED_MODULES + (COVERAGE_MODULES if self._measure else ()),
+            }
         )
 
     def _now(self) -> dict[str, Any]:
@@ -838,6 +847,7 @@ class _Reporter:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self._check("at the end")
         if self._coverage is not None:
+            sys.modules.update(self._coverage_modules)
             self._coverage.stop()
             data = self._coverage.get_data()
             lines = {self._relative(path): sorted(data.lines(path) or ()) for path in self._measure}

@@ -174,3 +174,21 @@ def test_learner_tests_may_import_pytest_without_a_flag(app: App, tested: Exerci
     result = grade(app, tested, HALF)
 
     assert not [f for f in result.flags if "pytest" in f.message]
+
+
+def test_the_running_coverage_tool_is_out_of_reach_of_the_learners_tests(
+    app: App, tested: Exercise
+) -> None:
+    forge = HALF + '''
+
+def test_forge():
+    import sys
+    found = sys.modules.get("coverage")
+    assert found is None  # hidden while the learner's tests run
+'''
+
+    result = grade(app, tested, forge)
+
+    assert result.coverage is not None
+    assert result.coverage.percent == 80
+    assert result.coverage.earned == 1
