@@ -7,7 +7,8 @@ test process's own checks are what stop an attack, this scan is what makes it vi
 
 What is flagged (names are followed through ``import ... as`` and ``from ... import``):
 
-* imports of pytest, pluggy or the grader's own code; of ``ctypes``; of modules that
+* imports of pytest (except in the learner's own ``test_*.py`` files), pluggy, the
+  grader's own code or ``coverage``; of ``ctypes``; of modules that
   start processes (``subprocess``, ``pty``, ``multiprocessing``) or reach the network
   (``socket``, ``urllib.request``, ``http.client`` ...); of ``atexit``;
 * writes to ``sys.modules`` or ``builtins`` (and any use of ``__builtins__``), and
@@ -16,7 +17,7 @@ What is flagged (names are followed through ``import ... as`` and ``from ... imp
 * frame and heap inspection (``sys._getframe``, ``inspect.stack``,
   ``inspect.currentframe``, ``gc.get_objects``, ``gc.get_referrers`` ...) and reading
   ``__closure__``, ``__globals__``, ``__code__``, ``f_back``, ``tb_frame`` and the like;
-* ``sys.settrace``/``setprofile``, ``sys.addaudithook``, ``atexit.register``,
+* ``sys.settrace``/``setprofile``/``gettrace``, ``sys.addaudithook``, ``atexit.register``,
   ``os._exit``, ``sys.exit``, ``signal.signal``/``setitimer``/``alarm``/``pthread_sigmask``;
 * processes and raw file descriptors: ``os.fork``, ``os.system``, ``os.exec*``,
   ``os.spawn*``, ``os.kill``, ``os.write``, ``os.dup2`` ...;
