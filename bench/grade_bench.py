@@ -60,7 +60,12 @@ def mix(n: int) -> list[str]:
 def floor_runs(
     course: Course, exercise: Exercise, answers: dict[str, str], runs: int
 ) -> list[float]:
-    """Bare ``python -m pytest`` on a prepared copy: no grader, no limits, no contracts."""
+    """Bare ``python -m pytest`` on a prepared copy: no grader, no limits, no contracts.
+
+    For an exercise that scores the learner's own tests, each run also pays what any
+    tool pays to measure them: ``python -m coverage run`` of those tests, in a fresh
+    process, measuring the other answer files.
+    """
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         shutil.copytree(course.packages, root / "src/packages")
@@ -78,24 +83,18 @@ def floor_runs(
             "[pytest]\npythonpath = src/packages\nasyncio_mode = auto\n"
             "markers =\n    points(n): points\n"
         )
+        pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib"]
+        commands = [[sys.executable, *pytest, *tests]]
+        if exercise.coverage is not None:
+            measured = ",".join(str(root / "src/packages" / m) for m in exercise.measured_files)
+            own = [str(root / "src/packages" / t) for t in exercise.coverage.tests]
+            coverage = ["-m", "coverage", "run", "--data-file=.coverage", f"--include={measured}"]
+            commands.append([sys.executable, *coverage, *pytest, *own])
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    "--import-mode=importlib",
-                    *tests,
-                ],
-                cwd=root,
-                capture_output=True,
-                check=False,
-            )
+            for command in commands:
+                subprocess.run(command, cwd=root, capture_output=True, check=False)
             times.append(time.perf_counter() - started)
         return times
 
@@ -135,7 +134,8 @@ def main() -> None:
     typical = [t for kind, t in serial if kind != "looping"]
     median_all = statistics.median(t for _, t in serial)
     print(f"exercise {exercise.id}: {args.n} submissions ({', '.join(sorted(set(mix(args.n))))})")
-    print(f"floor, bare pytest in a fresh process: median {floor_median * 1000:.0f} ms")
+    measuring = " + coverage run of the learner's tests" if exercise.coverage else ""
+    print(f"floor, bare pytest{measuring} in a fresh process: median {floor_median * 1000:.0f} ms")
     for kind in kinds:
         times = [t for k, t in serial if k == kind]
         if times:
