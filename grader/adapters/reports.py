@@ -79,16 +79,19 @@ def to_gradescope(result: GradeResult) -> dict[str, Any]:
 
 
 COVERAGE_TITLE = "Your own tests: coverage of your answer"
+SHOWN_FAILURES = 3  # of the learner's own tests, in one cell of a table
 
 
 def coverage_details(coverage: CoverageResult) -> str:
     """The coverage message, then each of the learner's tests that did not pass."""
+    failing = [t for t in coverage.tests if t.outcome is not Outcome.PASSED]
     lines = [coverage.message]
     lines += [
         f"{t.title}: {t.outcome.value}" + (f": {t.message.splitlines()[0]}" if t.message else "")
-        for t in coverage.tests
-        if t.outcome is not Outcome.PASSED
+        for t in failing[:SHOWN_FAILURES]
     ]
+    if len(failing) > SHOWN_FAILURES:
+        lines.append(f"and {len(failing) - SHOWN_FAILURES} more of your tests did not pass")
     return "\n".join(lines)
 
 

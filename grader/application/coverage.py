@@ -64,19 +64,18 @@ def _disqualified(own: OwnTests, tests: Sequence[TestResult]) -> str | None:
         return own.problem[:1].upper() + own.problem[1:].rstrip(".") + "."
     if not tests:
         return "You have written no test yet (a function named test_...)."
+    failing = [t for t in tests if t.outcome is not Outcome.PASSED]
+    if failing:
+        if len(failing) == len(tests):
+            told = f"None of your {len(tests)} tests passed"
+        else:
+            told = f"{len(failing)} of your {len(tests)} tests did not pass"
+        return told + ", so their coverage does not count yet."
     silent = [_name(t) for t in own.silent]
     if silent:
         return (
             f"{', '.join(silent)} asserts nothing: a test earns coverage only when it checks "
             "a result (assert, pytest.raises)."
-        )
-    failing = [t for t in tests if t.outcome is not Outcome.PASSED]
-    if failing:
-        first = failing[0]
-        why = first.message.splitlines()[0] if first.message else first.outcome.value
-        return (
-            f"{len(failing)} of your {len(tests)} tests did not pass, so their coverage does "
-            f"not count yet ({_name(first.id)}: {why})."
         )
     return None
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from grader.adapters.reports import coverage_details
 from grader.application.batch import grade_safely
 from grader.configuration import App
 from grader.domain.exercise import CoverageRule, Exercise
@@ -95,7 +96,7 @@ def test_a_failing_test_of_the_learners_makes_the_coverage_not_count(
     assert result.coverage.earned == 0
     assert result.score == 7
     assert result.coverage.message.startswith("1 of your 3 tests did not pass")
-    assert "test_wrong: assert 0 == 5" in result.coverage.message
+    assert "Wrong: failed: assert 0 == 5" in coverage_details(result.coverage)
 
 
 def test_a_test_that_asserts_nothing_earns_no_coverage(app: App, tested: Exercise) -> None:
@@ -179,13 +180,16 @@ def test_learner_tests_may_import_pytest_without_a_flag(app: App, tested: Exerci
 def test_the_running_coverage_tool_is_out_of_reach_of_the_learners_tests(
     app: App, tested: Exercise
 ) -> None:
-    forge = HALF + '''
+    forge = (
+        HALF
+        + """
 
 def test_forge():
     import sys
     found = sys.modules.get("coverage")
     assert found is None  # hidden while the learner's tests run
-'''
+"""
+    )
 
     result = grade(app, tested, forge)
 

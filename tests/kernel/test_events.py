@@ -4,6 +4,7 @@ from datetime import UTC
 
 import pytest
 
+import shared.interfaces.events as published
 from shared.integration.cross_domain_patterns import (
     DomainEvent,
     EventBus,
@@ -81,3 +82,38 @@ def test_explicit_ids_win() -> None:
     event = DomainEvent("a.b", correlation_id="c", causation_id="d")
 
     assert (event.correlation_id, event.causation_id) == ("c", "d")
+
+
+@pytest.mark.parametrize(
+    "event_class",
+    [
+        cls
+        for cls in vars(published).values()
+        if isinstance(cls, type) and issubclass(cls, DomainEvent) and cls is not DomainEvent
+    ],
+)
+def test_every_published_event_carries_its_topic_as_its_type(event_class: type) -> None:
+    topic = event_class.topic
+    assert topic.count(".") == 2, "topics read <domain>.<subject>.<what happened>"
+    assert topic.split(".")[0] in {
+        "data_quality",
+        "anomaly_detection",
+        "data_science",
+        "ml",
+        "mlops",
+        "security",
+        "cloud",
+    }
+
+
+def test_a_dataset_release_says_where_the_data_is_and_what_was_held_back() -> None:
+    event = published.DatasetReleased("readings", "releases/readings.json", 7, 1)
+
+    assert event.event_type == "data_science.dataset.released"
+    assert event.payload == {
+        "dataset_name": "readings",
+        "key": "releases/readings.json",
+        "rows": 7,
+        "quarantined": 1,
+    }
+    assert json.loads(json.dumps(event.to_dict()))["payload"]["quarantined"] == 1

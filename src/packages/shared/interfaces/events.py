@@ -39,6 +39,20 @@ class DataCleaned(DomainEvent):
         self.rows_after = rows_after
 
 
+class DatasetReleased(DomainEvent):
+    """A dataset was published for others to use: ``key`` in the object store holds its
+    ``rows`` records; ``quarantined`` anomalous rows were held back."""
+
+    topic = "data_science.dataset.released"
+
+    def __init__(self, dataset_name: str, key: str, rows: int, quarantined: int) -> None:
+        super().__init__(self.topic)
+        self.dataset_name = dataset_name
+        self.key = key
+        self.rows = rows
+        self.quarantined = quarantined
+
+
 class AnomaliesDetected(DomainEvent):
     topic = "anomaly_detection.anomalies.detected"
 

@@ -1,0 +1,64 @@
+"""Public tests of exercise 06: the dataset release, with the real domains wired in."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from data.data_science.application.dataset_release import DatasetRelease
+from deployment.bootstrap import Application, bootstrap
+from shared.exceptions import PermissionDenied
+from shared.infrastructure.security import SecurityContext
+from shared.integration.cross_domain_patterns import DomainEvent, SagaStatus
+from shared.interfaces import DataSet
+
+RELEASER = SecurityContext("ada", permissions=["datasets:release"])
+READINGS = [10.0, 11.0, 10.5, 9.5, 10.2, 10.8, 95.0, 10.1]  # row 6 is an outlier
+
+
+def readings() -> DataSet:
+    return DataSet.from_records([{"sensor": "a", "reading": r} for r in READINGS], "readings")
+
+
+async def stored(app: Application) -> dict[str, list[dict[str, object]]]:
+    store = await app.locator.get_service("cloud", "object_store")
+    return {key: json.loads(await store.get(key)) for key in await store.keys()}
+
+
+@pytest.mark.points(2)
+async def test_a_release_stores_the_data_holds_back_outliers_and_tells_the_others() -> None:
+    """A good dataset is released, its outlier quarantined, and the release announced"""
+    app = bootstrap()
+    heard: list[DomainEvent] = []
+    app.event_bus.subscribe("data_science.dataset.released", heard.append)
+
+    result = await DatasetRelease(app.locator, app.event_bus).release(readings(), RELEASER)
+
+    assert result.status is SagaStatus.COMPLETED, result.summary()
+    objects = await stored(app)
+    assert objects["quarantine/readings.json"] == [{"sensor": "a", "reading": 95.0}]
+    assert len(objects["releases/readings.json"]) == 7
+    assert [(e.key, e.rows, e.quarantined) for e in heard] == [("releases/readings.json", 7, 1)]
+
+
+async def test_invalid_data_is_not_released() -> None:
+    """Invalid data stops at validation, and nothing is stored"""
+    app = bootstrap()
+    broken = DataSet.from_records([{"reading": 1.0}, {"reading": "high"}], "broken")
+
+    result = await DatasetRelease(app.locator, app.event_bus).release(broken, RELEASER)
+
+    assert result.status is SagaStatus.COMPENSATED
+    assert result.failed_step == "validate"
+    assert await stored(app) == {}
+
+
+async def test_a_caller_without_the_permission_is_refused() -> None:
+    """Only a caller holding datasets:release may release"""
+    app = bootstrap()
+    reader = SecurityContext("bob", permissions=["datasets:read"])
+
+    with pytest.raises(PermissionDenied):
+        await DatasetRelease(app.locator, app.event_bus).release(readings(), reader)
+    assert await stored(app) == {}
