@@ -50,7 +50,10 @@ def secret_lines(hidden_tests_only: bool = False) -> set[str]:
                     inside = line.strip() == MARKERS[0]
                 elif inside and not hidden_tests_only:
                     secrets.add(line.strip())
-                elif not inside:
+                else:
+                    # Outside a solution region: public. Inside one, when only hidden tests
+                    # are sought: a line of the answer, which a learner may write too (the
+                    # capstone's own tests share lines with its hidden tests).
                     public.add(line.strip())
     sources = [*SOLUTIONS.glob("*/hidden/*.py")]
     if not hidden_tests_only:
