@@ -248,8 +248,13 @@ def test_the_leak_check_sees_text_split_by_markup(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_nothing_from_solutions_reaches_the_site(site: BuiltSite) -> None:
-    # Lines only instructors have: solutions/ minus what is released in exercises/.
-    secret = _long_lines(ROOT / "solutions") - _long_lines(ROOT / "exercises")
+    # Lines only instructors have: solutions/ minus what is released in exercises/; an
+    # import line names a public module and tells nothing.
+    secret = {
+        line
+        for line in _long_lines(ROOT / "solutions") - _long_lines(ROOT / "exercises")
+        if not line.startswith(("from ", "import "))
+    }
     corpus = site_corpus(site)
     assert [line for line in secret if line in corpus] == []
 
