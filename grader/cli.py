@@ -10,17 +10,21 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import Progress
 
+from grader.adapters.audit_files import audit_marks
+from grader.adapters.audit_report import audit_html, audit_json, show_audit
 from grader.adapters.bundle import build_bundle
 from grader.adapters.gradebook import NbgraderGradebook
 from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
 from grader.adapters.terminal import show
+from grader.application.audit import audit_all
 from grader.application.batch import grade_safely, run_batch
 from grader.application.validation import validate
 from grader.configuration import App, build, locate_course
@@ -135,6 +139,32 @@ def cmd_validate(app: App, args: argparse.Namespace, console: Console) -> int:
     return 1 if failed or not ids else 0
 
 
+def cmd_audit(app: App, args: argparse.Namespace, console: Console) -> int:
+    exercises = _exercises(app, args.exercise)
+    if args.sample is not None and args.sample < 1:
+        raise GraderError("--sample must be a positive number of mutants")
+    minimum = Decimal(args.minimum)
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("grading mutants", total=None)
+        audits = audit_all(
+            exercises,
+            reference_answers,
+            audit_marks,
+            app.grader,
+            args.jobs,
+            args.sample,
+            lambda: bar.advance(task),
+        )
+    show_audit(console, audits, minimum)
+    if args.out:
+        out = Path(args.out)
+        report = json.dumps(audit_json(audits, minimum), indent=2) + "\n"
+        write_atomically(out / "audit.json", report)
+        write_atomically(out / "audit.html", audit_html(audits, minimum))
+        console.print(f"wrote {out / 'audit.json'} and {out / 'audit.html'}")
+    return 0 if all(a.passes(minimum) for a in audits) else 1
+
+
 def cmd_bundle(app: App, args: argparse.Namespace, console: Console) -> int:
     out = Path(args.out)
     if out.suffix != ".zip":
@@ -173,6 +203,16 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--exercise", action="append", help="limit to this exercise (repeatable)")
     batch.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (a URL)")
     batch.set_defaults(run=cmd_batch)
+
+    audit = commands.add_parser(
+        "audit", help="authors: how many wrong answers the tests catch (mutation testing)"
+    )
+    audit.add_argument("exercise", nargs="?", default="all", help="an exercise id, or all")
+    audit.add_argument("--jobs", type=int, default=2, help="mutants graded at once")
+    audit.add_argument("--sample", type=int, help="grade only this many mutants per exercise")
+    audit.add_argument("--minimum", default="95", help="the mutation score to reach, in %%")
+    audit.add_argument("--out", help="write audit.json and audit.html into this folder")
+    audit.set_defaults(run=cmd_audit)
 
     bundle = commands.add_parser("bundle", help="instructors: the learner bundle as a zip")
     bundle.add_argument("out", help="the .zip to write, e.g. dist/learner-bundle.zip")

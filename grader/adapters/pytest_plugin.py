@@ -13,12 +13,18 @@ What it does, in the order it happens:
    processes, opens sockets or files outside its workspace, or imports another
    domain's module (whatever the name was built from), the hook reports it, with the
    answer's file and line, before the call returns.
-3. It snapshots the pytest, pluggy and grader functions that decide an outcome, and
-   the builtins, and checks them before every result: a change is reported.
+3. It snapshots the pytest, pluggy, asyncio and grader functions that decide an
+   outcome, the clocks, and the builtins, and checks them before every result: a change
+   is reported. The course's own modules (the kernel, the domains, ``deployment``; not
+   the learner's answer modules) are snapshotted too, each right after it first loads
+   and before the code that imported it runs on: their functions, values and class
+   attributes. An answer that patches them, at import or later, is reported, and the
+   tests from then on are not graded.
 4. It runs each test function itself, so a test counts as passed only when its body
    ran to its end here, whatever pytest's report objects say; it arms a per-test
    alarm (the grader also kills the process from outside when the alarm is ignored);
-   it runs ``async def`` tests with :func:`asyncio.run`.
+   it runs ``async def`` tests on an event loop of its own (not the policy's, which an
+   answer may replace), and counts one as run only when its coroutine finished.
 5. When the grader asks for the lines of some answer files (the learner's own tests
    are being run), coverage.py measures them from before any answer is imported, and
    the lines that ran are reported at the end. Its modules are hidden from
@@ -164,6 +170,11 @@ GUARDED_MODULES = (
     "pluggy._manager",
     "pluggy._hooks",
     "pluggy._result",
+    "asyncio.base_events",
+    "asyncio.events",
+    "asyncio.runners",
+    "asyncio.unix_events",
+    "asyncio.selector_events",
 )
 # Single functions the plugin itself relies on.
 GUARDED = (
@@ -174,7 +185,15 @@ GUARDED = (
     "json.dumps",
     "hmac.digest",
     "time.perf_counter",
+    "time.monotonic",
+    "time.time",
+    "time.sleep",
     "asyncio.run",
+    "asyncio.sleep",
+    "asyncio.wait_for",
+    "asyncio.get_event_loop_policy",
+    "asyncio.set_event_loop_policy",
+    "asyncio.new_event_loop",
     "inspect.iscoroutine",
     "sys.audit",
     "sys.exit",
@@ -184,6 +203,26 @@ FRAME_EVENTS = {"sys._getframe", "sys._current_frames"}
 _INSPECT = inspect.__file__
 _per_test = 0.0
 _packages = ""
+
+
+# Captured before any answer loads: an async test runs on a loop of this class, never on
+# one the event-loop policy (which an answer may replace) hands out.
+_Runner = asyncio.Runner
+_Loop = asyncio.SelectorEventLoop
+
+
+def _run_to_end(coroutine: Any) -> None:
+    """Run an ``async def`` test; it passes only if its own body ran to its end."""
+    finished: list[bool] = []
+
+    async def judged() -> None:
+        await coroutine
+        finished.append(True)
+
+    with _Runner(loop_factory=_Loop) as runner:
+        runner.run(judged())
+    if not finished:
+        raise RuntimeError("the async test never ran to its end (its event loop was altered)")
 
 
 class TestTimeout(BaseException):
@@ -347,6 +386,66 @@ def _differences(prefix: str, now: dict[str, Any], before: dict[str, Any]) -> li
 
 
 _MISSING = object()
+# Class attributes that Python itself keeps up to date.
+_RUNTIME_ATTRIBUTES = {"__dict__", "__weakref__", "__doc__", "__module__", "_abc_impl"}
+
+
+class _CourseModules:
+    """The course's own modules, each recorded right after it first loads.
+
+    Recorded: every module-level value (not submodules, which packages gain as they
+    load) and every attribute of the classes a module defines, by identity.
+    """
+
+    def __init__(self, tops: Sequence[str], own: Sequence[str]) -> None:
+        self.tops = frozenset(tops)
+        self.own = frozenset(own)
+        self.recorded: dict[str, dict[str, Any]] = {}
+        self._seen = 0
+        self._loading = False
+
+    def _ours(self, name: str) -> bool:
+        return name.split(".")[0] in self.tops and name not in self.own
+
+    def record_new(self) -> None:
+        """Record the course modules that finished loading since the last call (a module
+        still running its own body is left for a later call)."""
+        if len(sys.modules) == self._seen and not self._loading:
+            return
+        self._seen = len(sys.modules)
+        self._loading = False
+        for name, module in list(sys.modules.items()):
+            if name in self.recorded or not self._ours(name) or not isinstance(module, ModuleType):
+                continue
+            if getattr(getattr(module, "__spec__", None), "_initializing", False):
+                self._loading = True
+                continue
+            self.recorded[name] = _module_values(module)
+
+    def changes(self) -> list[str]:
+        changed = []
+        for name, before in self.recorded.items():
+            module = sys.modules.get(name)
+            now = _module_values(module) if isinstance(module, ModuleType) else {}
+            changed += [
+                f"{name}.{key}"
+                for key in before.keys() | now.keys()
+                if before.get(key, _MISSING) is not now.get(key, _MISSING)
+            ]
+        return changed
+
+
+def _module_values(module: ModuleType) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, value in list(vars(module).items()):
+        if name.startswith("__") or isinstance(value, ModuleType):
+            continue
+        found[name] = value
+        if isinstance(value, type) and value.__module__ == module.__name__:
+            for attribute, member in list(vars(value).items()):
+                if attribute not in _RUNTIME_ATTRIBUTES:
+                    found[f"{name}.{attribute}"] = member
+    return found
 
 
 class _Blame:
@@ -396,6 +495,10 @@ class _Blame:
                 return None  # pytest, the tests, the reference code, the grader
             frame = frame.f_back
         return None
+
+    def module_name(self, path: str) -> str:
+        """The dotted name of a file under the packages folder."""
+        return self.relative(path).removesuffix(".py").replace("/", ".").removesuffix(".__init__")
 
     def relative(self, path: str) -> str:
         return (
@@ -606,8 +709,9 @@ def _absolute(name: str, globals_: Any, level: int) -> str:
     return f"{base}.{name}" if name else base
 
 
-def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
-    """Wrap the two ways to import by name, so already-loaded modules are seen too."""
+def _watch_imports(loaded: Callable[[], None]) -> tuple[Any, Any, _ImportWatch]:
+    """Wrap the two ways to import by name, so already-loaded modules are seen too;
+    ``loaded`` runs after every import, before the importing code goes on."""
     original_import = builtins.__import__
     original_import_module = importlib.import_module
     audit = sys.audit
@@ -627,6 +731,8 @@ def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
                 audit("grader.import", absolute, ())  # an attempt counts too
             raise
         with contextlib.suppress(Exception):
+            loaded()
+        with contextlib.suppress(Exception):
             # ``from ai.ml import model``: name the submodules, the most precise target
             submodules = tuple(
                 item
@@ -642,7 +748,10 @@ def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
             audit("grader.import", absolute, ())
         except Exception:
             pass
-        return original_import_module(name, package)
+        module = original_import_module(name, package)
+        with contextlib.suppress(Exception):
+            loaded()
+        return module
 
     finder = _ImportWatch()
     builtins.__import__ = watched_import
@@ -676,8 +785,9 @@ class _Reporter:
         self._emit = _emitter(int(settings["report_fd"]), bytes.fromhex(settings["key"]))
         self._per_test = float(settings.get("per_test", 0) or 0)
         self._signal, self._setitimer = signal.signal, signal.setitimer
-        self._run_async = asyncio.run
+        self._run_async = _run_to_end
         self._clock = time.perf_counter
+        self._iscoroutine = inspect.iscoroutine
         self._gettrace, self._getprofile = sys.gettrace, sys.getprofile
         self._started: dict[str, float] = {}
         self._phases: dict[str, list[pytest.TestReport]] = {}
@@ -696,7 +806,9 @@ class _Reporter:
             str(settings.get("packages", "")),
             [str(d) for d in settings.get("domains", [])],
         )
-        importer, import_module, finder = _watch_imports()
+        own = [blame.module_name(a) for a in blame.answers]
+        self._course = _CourseModules([str(t) for t in settings.get("course", [])], own)
+        importer, import_module, finder = _watch_imports(self._course.record_new)
         self._finder = finder
         workspace = str(settings.get("workspace", ""))
         _install_audit(self._emit, blame, workspace, self._current, bool(self._measure))
@@ -720,7 +832,8 @@ class _Reporter:
         }
 
     def _check(self, when: str) -> None:
-        changed = [c for c in self._snapshot.changes(self._now()) if c not in self._reported]
+        self._course.record_new()
+        changed = self._snapshot.changes(self._now()) + self._course.changes()
         if self._finder not in sys.meta_path:
             changed.append("sys.meta_path (the import watch was removed)")
         if self._gettrace() is not self._tracer or self._getprofile() is not None:
@@ -764,7 +877,7 @@ class _Reporter:
         names = pyfuncitem._fixtureinfo.argnames
         kwargs = {name: pyfuncitem.funcargs[name] for name in names}
         result = function(**kwargs)
-        if inspect.iscoroutine(result):
+        if self._iscoroutine(result):
             self._run_async(result)
         self._ran.add(pyfuncitem.nodeid)
         return True

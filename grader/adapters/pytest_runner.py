@@ -24,6 +24,9 @@ Behaviour choices, stated once:
   test, and if learner code blocks it, the grader kills the process after the
   per-test limit plus a grace period, scores that test as a timeout, and starts a new
   process for the tests not yet run. The total time limit is enforced the same way.
+* No path of the grading machine reaches a learner: in every message and flag, the
+  workspace, its parent folder, the Python installation, the course checkout and the
+  home folder are replaced by neutral names (``/workspace``, ``/python`` ...).
 * Output is not captured by pytest (``-s``): it comes straight to the grader, which
   keeps the first ``limits.output_kb`` and reads and drops the rest, so a flood can
   neither fill a disk nor block the process. Learners never see it.
@@ -42,8 +45,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +86,7 @@ class RuntimeBoundary:
     domains: tuple[str, ...] = ()
     advice: str = RUNTIME_ADVICE
     section: str = ""
+    course: tuple[str, ...] = ()  # the monorepo's top-level packages: no answer may patch them
 
 
 @dataclass
@@ -179,16 +183,42 @@ class _Process:
         return self.tainted.get(node_id) or self.poisoned
 
 
+def host_paths(workspace: Workspace, hidden: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The grading machine's paths a learner must not see, and what to show instead."""
+    paths = {
+        str(workspace.root): "/workspace",
+        str(workspace.root.parent): "/workspaces",
+        sys.prefix: "/python",
+        sys.base_prefix: "/python",
+        sys.exec_prefix: "/python",
+        str(Path.home()): "/home",
+        **(hidden or {}),
+    }
+    for path, neutral in list(paths.items()):
+        paths.setdefault(os.path.realpath(path), neutral)
+    return {p: n for p, n in paths.items() if len(p) > 1}
+
+
+def redact(text: str, paths: Mapping[str, str]) -> str:
+    """``text`` with every path of ``paths`` replaced by its neutral name, longest first."""
+    for path in sorted(paths, key=len, reverse=True):
+        text = text.replace(path, paths[path])
+    return text
+
+
 class PytestRunner:
     def __init__(
         self,
         sandbox: Sandbox,
         python: str = sys.executable,
         boundary: RuntimeBoundary | None = None,
+        hidden_paths: Mapping[str, str] | None = None,
     ) -> None:
+        """``hidden_paths`` are more paths to keep from learners (the course checkout)."""
         self.sandbox = sandbox
         self.python = python
         self.boundary = boundary or RuntimeBoundary()
+        self.hidden_paths = dict(hidden_paths or {})
 
     def run(
         self,
@@ -244,9 +274,10 @@ class PytestRunner:
             error=progress.watch_broken
             or (None if progress.watch_ran else "the test process never started its import watch"),
         )
+        paths = host_paths(workspace, self.hidden_paths)
         return RunReport(
-            progress.runs,
-            tuple(progress.flags),
+            {t: replace(r, message=redact(r.message, paths)) for t, r in progress.runs.items()},
+            tuple(replace(f, message=redact(f.message, paths)) for f in progress.flags),
             progress.output.decode(errors="replace"),
             runtime,
             {path: tuple(sorted(lines)) for path, lines in progress.lines.items()},
@@ -284,6 +315,7 @@ class PytestRunner:
             "workspace": str(workspace.root),
             "answers": answers,
             "domains": list(self.boundary.domains),
+            "course": list(self.boundary.course),
             "measure": [str(workspace.packages / m) for m in sorted(progress.measured)],
         }
         data = json.dumps(settings).encode()

@@ -1,0 +1,163 @@
+"""An audit's findings as a terminal table, as JSON, and as an HTML page for authors."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from grader.adapters.reports import STYLE, number
+from grader.domain.audit import ExerciseAudit, MutantResult, Verdict, hollow_caught
+
+
+def _row(audit: ExerciseAudit) -> dict[str, Any]:
+    return {
+        "exercise": audit.exercise,
+        "mutants": len(audit.mutants),
+        "killed": audit.count(Verdict.KILLED),
+        "survived": audit.count(Verdict.SURVIVED),
+        "equivalent": audit.count(Verdict.EQUIVALENT),
+        "errors": audit.count(Verdict.ERROR),
+        "score": number(audit.score),
+        "hollow_answers": len(audit.hollows),
+        "hollow_caught": audit.hollows_caught,
+        "sampled_from": audit.sampled_from or None,
+        "seconds": round(audit.seconds, 1),
+    }
+
+
+def _mutant(result: MutantResult) -> dict[str, Any]:
+    mutant = result.mutant
+    return {
+        "id": mutant.id,
+        "verdict": result.verdict.value,
+        "operator": mutant.operator,
+        "file": mutant.file,
+        "line": mutant.line,
+        "scope": mutant.scope,
+        "description": mutant.description,
+        "score": number(result.score),
+        "max_score": number(result.max_score),
+        "caught_by": list(result.caught_by),
+        "passed": list(result.passed),
+        "requirements": [f"{r.number}: {r.text}" for r in result.requirements],
+        "reason": result.reason,
+        "diff": mutant.diff,
+    }
+
+
+def audit_json(audits: Sequence[ExerciseAudit], minimum: Decimal) -> dict[str, Any]:
+    """Everything the audit found; survivors, errors and hollow answers in full."""
+    return {
+        "minimum_score": number(minimum),
+        "passed": all(a.passes(minimum) for a in audits),
+        "exercises": [
+            {
+                **_row(audit),
+                "passed": audit.passes(minimum),
+                "stale_equivalent_marks": list(audit.stale_marks),
+                "survivors": [_mutant(m) for m in audit.survivors],
+                "errors_detail": [_mutant(m) for m in audit.mutants if m.verdict is Verdict.ERROR],
+                "equivalents": [
+                    _mutant(m) for m in audit.mutants if m.verdict is Verdict.EQUIVALENT
+                ],
+                "hollows": [{**_mutant(h), "caught": hollow_caught(h)} for h in audit.hollows],
+            }
+            for audit in audits
+        ],
+    }
+
+
+def show_audit(console: Console, audits: Sequence[ExerciseAudit], minimum: Decimal) -> None:
+    table = Table(title="Mutation audit", title_justify="left")
+    table.add_column("exercise", no_wrap=True)
+    for column in ("made", "killed", "alive", "equiv.", "errors", "score", "hollow 0", "s"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for audit in audits:
+        row = _row(audit)
+        ok = "green" if audit.passes(minimum) else "red"
+        sampled = f" of {audit.sampled_from}" if audit.sampled_from else ""
+        table.add_row(
+            audit.exercise,
+            f"{row['mutants']}{sampled}",
+            str(row["killed"]),
+            str(row["survived"]),
+            str(row["equivalent"]),
+            str(row["errors"]),
+            f"[{ok}]{row['score']}%[/]",
+            f"{audit.hollows_caught}/{len(audit.hollows)}",
+            str(row["seconds"]),
+        )
+    console.print(table)
+    for audit in audits:
+        for result in (*audit.survivors, *_problems(audit)):
+            _show_one(console, audit.exercise, result)
+        for stale in audit.stale_marks:
+            console.print(
+                f"[yellow]{audit.exercise}: equivalent mark {stale} matches no mutant now[/]"
+            )
+
+
+def _problems(audit: ExerciseAudit) -> list[MutantResult]:
+    errors = [m for m in audit.mutants if m.verdict is Verdict.ERROR]
+    return errors + [h for h in audit.hollows if not hollow_caught(h)]
+
+
+def _show_one(console: Console, exercise: str, result: MutantResult) -> None:
+    mutant = result.mutant
+    what = "hollow answer not caught" if mutant.scope == "<every function>" else result.verdict
+    console.print(
+        f"\n[bold]{exercise} · {what} · {mutant.id}[/] {escape(mutant.operator)} in "
+        f"{escape(mutant.scope)} (line {mutant.line}): {escape(mutant.description)}; "
+        f"scored {number(result.score)}/{number(result.max_score)}",
+        highlight=False,
+    )
+    for requirement in result.requirements:
+        console.print(f"  breaks {requirement.number}: {escape(requirement.text)}", highlight=False)
+    if not result.requirements and result.verdict is Verdict.SURVIVED:
+        console.print("  no requirement of the traceability table names this code")
+    if result.passed and mutant.scope == "<every function>":
+        console.print(f"  passed: {escape('; '.join(result.passed))}", highlight=False)
+    if result.reason:
+        console.print(f"  {escape(result.reason)}", highlight=False)
+    console.print(escape(mutant.diff), highlight=False, markup=False)
+
+
+def audit_html(audits: Sequence[ExerciseAudit], minimum: Decimal) -> str:
+    """The audit section of the author's page: the table, then every survivor's diff."""
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{e(a.exercise)}</td><td>{len(a.mutants)}</td>"
+        f"<td>{a.count(Verdict.KILLED)}</td><td>{a.count(Verdict.SURVIVED)}</td>"
+        f"<td>{a.count(Verdict.EQUIVALENT)}</td><td>{a.count(Verdict.ERROR)}</td>"
+        f"<td class='{'passed' if a.passes(minimum) else 'failed'}'>{number(a.score)}%</td>"
+        f"<td>{a.hollows_caught}/{len(a.hollows)}</td></tr>"
+        for a in audits
+    )
+    details = "".join(
+        f"<h3>{e(a.exercise)} · {e(str(r.verdict))} · <code>{e(r.mutant.id)}</code></h3>"
+        f"<p>{e(r.mutant.operator)} in <code>{e(r.mutant.scope)}</code>: "
+        f"{e(r.mutant.description)}</p>"
+        + "".join(f"<p>Breaks {e(q.number)}: {e(q.text)}</p>" for q in r.requirements)
+        + (f"<p>{e(r.reason)}</p>" if r.reason else "")
+        + f"<pre>{e(r.mutant.diff)}</pre>"
+        for a in audits
+        for r in (*a.survivors, *_problems(a))
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Mutation audit</title>
+<style>{STYLE}</style></head><body>
+<h1>Mutation audit</h1>
+<section id="audit"><p>Each mutant is a small wrong version of the reference answer, graded
+like a submission; a hollow answer empties every function. Goal: {number(minimum)}% of the
+mutants killed and every hollow answer at 0.</p>
+<table><tr><th>Exercise</th><th>Mutants</th><th>Killed</th><th>Survived</th>
+<th>Equivalent</th><th>Errors</th><th>Score</th><th>Hollow answers at 0</th></tr>{rows}</table>
+{details or "<p>No survivor.</p>"}</section>
+</body></html>
+"""
