@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from grader.adapters.audit_files import audit_marks
@@ -25,7 +26,7 @@ from grader.adapters.output_folder import OutputFolder, safe_name, write_atomica
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
 from grader.adapters.terminal import show
 from grader.application.audit import audit_all
-from grader.application.batch import grade_safely, run_batch
+from grader.application.batch import distinct_learners, grade_safely, run_batch
 from grader.application.validation import validate
 from grader.configuration import App, build, locate_course
 from grader.domain.exercise import Exercise
@@ -92,8 +93,6 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
         {e.id: explanations(e) for e in exercises},
     )
     app = build(app.course, workspace_base=out.work)
-    from grader.application.batch import learners
-
     by_id = {e.id: e for e in exercises}
     gradebook = NbgraderGradebook(args.gradebook) if args.gradebook else None
 
@@ -102,7 +101,7 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
         if gradebook is not None:
             gradebook.record(by_id[result.exercise], result)
 
-    total = len(learners(folder)) * len(exercises)
+    total = len(distinct_learners(folder)[0]) * len(exercises)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading", total=total)
         outcome = run_batch(
@@ -116,10 +115,13 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
             lambda: bar.advance(task),
         )
     summary = out.finish([e.id for e in exercises], outcome.graded)
+    refused = f", refused {len(outcome.refused)} submission(s)" if outcome.refused else ""
     console.print(
-        f"graded {len(outcome.graded)}, skipped {len(outcome.skipped)} already done; "
-        f"{len(summary['needs_review'])} need review. Output: {args.out}"
+        f"graded {len(outcome.graded)}, skipped {len(outcome.skipped)} already done{refused}; "
+        f"{len(summary['needs_review'])} need review. Output: {escape(args.out)}"
     )
+    for entry, why in outcome.refused:
+        console.print(f"[yellow]refused {escape(entry)}:[/] {escape(why)}")
     for exercise, data in summary["exercises"].items():
         console.print(
             f"  {exercise}: median {data['median']}/{data['max_score']}, "
@@ -133,7 +135,7 @@ def cmd_validate(app: App, args: argparse.Namespace, console: Console) -> int:
     findings = validate(ids, app.exercises.get, reference_answers, app.grader)
     for finding in findings:
         mark = "[green]✓[/]" if finding.ok else "[red]✗[/]"
-        console.print(f"{mark} {finding.exercise}: {finding.message}", highlight=False)
+        console.print(f"{mark} {finding.exercise}: {escape(finding.message)}", highlight=False)
     failed = [f for f in findings if not f.ok]
     console.print(f"{len(ids)} exercise(s), {len(failed)} problem(s)")
     return 1 if failed or not ids else 0

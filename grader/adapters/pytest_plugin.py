@@ -67,6 +67,8 @@ import pytest
 
 CONFIG_FD_ENV = "GRADER_CONFIG_FD"
 MAX_AUDIT_REPORTS = 50  # per process: enough to review, not a flood
+MAX_MESSAGE_LINES = 60  # a failure's message: a whole diff of a small result, not a flood
+MAX_MESSAGE_CHARS = 6000
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -545,6 +547,19 @@ def _allowed_path(path: str, allowed: tuple[str, ...]) -> bool:
     return path.startswith(allowed) or path in ("/dev/null", "/dev/urandom", "/dev/random")
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _writes(event: str, args: tuple[Any, ...]) -> bool:
+    """Whether a file event changes the file system (an ``open`` for writing, a removal)."""
+    if event != "open":
+        return event != "os.listdir" and event not in {"os.scandir", "glob.glob"}
+    mode, flags = (*args[1:3], None, None)[:2]
+    if isinstance(mode, str) and any(c in mode for c in "wax+"):
+        return True
+    return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
+
+
 def _install_audit(
     emit: Emit, blame: _Blame, workspace: str, current: list[str], measuring: bool
 ) -> None:
@@ -553,11 +568,10 @@ def _install_audit(
     getframe = sys._getframe
     reported: set[tuple[str, str, int]] = set()
     imports: set[tuple[str, int, str]] = set()  # (file, line, module) already reported
-    allowed = tuple(
-        p.rstrip("/") + "/"
-        for p in {workspace, sys.prefix, sys.base_prefix, sys.exec_prefix, _pytest_temp()}
-        if p
+    installation = tuple(
+        p.rstrip("/") + "/" for p in {sys.prefix, sys.base_prefix, sys.exec_prefix} if p
     )
+    allowed = (*{p.rstrip("/") + "/" for p in (workspace, _pytest_temp()) if p}, *installation)
 
     def on_import(event: str, args: tuple[Any, ...]) -> None:
         name = args[0] if args and isinstance(args[0], str) else ""
@@ -629,6 +643,10 @@ def _install_audit(
                 target: Any = args[0] if args and args[0] is not None else "."
                 if isinstance(target, bytes):
                     target = target.decode(errors="replace")
+                if isinstance(target, str) and _writes(event, args):
+                    where = os.path.abspath(target)
+                    if where.startswith(installation) and not where.startswith(allowed[:2]):
+                        return "review", f"writes to {target!r}, inside the Python installation"
                 if isinstance(target, str) and _allowed_path(os.path.abspath(target), allowed):
                     return None
                 if isinstance(target, str) and re.fullmatch(
@@ -949,12 +967,21 @@ class _Reporter:
         self, excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]
     ) -> None:
         """pytest itself stopped (a ``SystemExit`` while importing the answer, say)."""
+        self._stopped(excinfo)
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """A ``KeyboardInterrupt`` raised by the answer (at import, say) ends the run."""
+        self._stopped(excinfo)
+
+    def _stopped(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         where = ""
         for entry in excinfo.traceback:
             relative = _in_packages(str(entry.path))
             if relative:
                 where = f"{relative}:{entry.lineno + 1}"
-        message = f"{excinfo.typename}: {excinfo.value}" + (f" (at {where})" if where else "")
+        value = str(excinfo.value)[:300]
+        message = excinfo.typename + (f" ({value})" if value else "") + " was raised"
+        message += f" at {where}" if where else ""
         self._emit({"event": "stopped", "message": f"the test run stopped: {message}"})
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -977,12 +1004,14 @@ def describe(report: pytest.TestReport | pytest.CollectReport) -> str:
     message = crash.message if crash is not None else str(longrepr).strip().splitlines()[-1:]
     if isinstance(message, list):
         message = message[0] if message else "failed"
-    lines = [line for line in str(message).splitlines() if line.strip()][:12]
-    text = "\n".join(lines)
+    lines = [line for line in str(message).splitlines() if line.strip()]
+    if len(lines) > MAX_MESSAGE_LINES:
+        lines = [*lines[:MAX_MESSAGE_LINES], f"... ({len(lines) - MAX_MESSAGE_LINES} more lines)"]
+    text = "\n".join(lines)[:MAX_MESSAGE_CHARS]
     where = _answer_location(longrepr)
     if where:
         text += f"\n(at {where})"
-    return text[:2000]
+    return text
 
 
 def _answer_location(longrepr: Any) -> str:

@@ -68,8 +68,10 @@ OUTCOMES = {
     "timeout": Outcome.TIMEOUT,
     "skipped": Outcome.FAILED,  # a skipped test earned nothing
 }
+# Full assertion diffs (never pytest's "Use -v to get more diff"); the plugin bounds them.
 INI = """[pytest]
 pythonpath = {packages}
+verbosity_assertions = 2
 markers =
     points(n): the points this test is worth
 """
@@ -131,7 +133,8 @@ class _Progress:
         previous = self.runs.get(test)
         if previous is None or previous.outcome is Outcome.PASSED:
             total = duration + (previous.duration if previous else 0.0)
-            self.runs[test] = TestRun(outcome, total, message)  # a failing case decides
+            case = case_id(node_id) if outcome is not Outcome.PASSED else ""
+            self.runs[test] = TestRun(outcome, total, message, case)  # a failing case decides
 
     def pending(self, files: set[str] | None = None) -> list[str]:
         left = self.expected - set(self.runs)
@@ -571,6 +574,12 @@ def _invalidate(watch: _Process, why: str) -> None:
         if watch.running is not None:
             watch.tainted.setdefault(watch.running[0], why)
         watch.poisoned = why
+
+
+def case_id(node_id: str) -> str:
+    """``test_x[prepare_data]`` -> ``prepare_data``: the id of a parametrized case."""
+    inner = node_id.split("::")[-1]
+    return inner.split("[", 1)[1].removesuffix("]")[:120] if "[" in inner else ""
 
 
 def _int(value: Any) -> int | None:
