@@ -134,6 +134,8 @@ EXACT_CALLS = {
     "signal.pthread_sigmask": "blocks signals (signal.pthread_sigmask)",
     "signal.siginterrupt": "changes signal handling (signal.siginterrupt)",
     "signal.set_wakeup_fd": "changes signal handling (signal.set_wakeup_fd)",
+    "asyncio.set_event_loop_policy": "replaces the event loop policy the tests run on",
+    "asyncio.set_event_loop": "replaces the event loop the tests run on",
     "builtins.exec": "runs code built at run time (exec)",
     "builtins.eval": "runs code built at run time (eval)",
     "builtins.compile": "compiles code at run time (compile)",

@@ -404,6 +404,7 @@ class _CourseModules:
         self.own = frozenset(own)
         self.recorded: dict[str, dict[str, Any]] = {}
         self._seen = 0
+        self._known: set[str] = set()
         self._loading = False
 
     def _ours(self, name: str) -> bool:
@@ -415,11 +416,15 @@ class _CourseModules:
         if len(sys.modules) == self._seen and not self._loading:
             return
         self._seen = len(sys.modules)
+        fresh = sys.modules.keys() - self._known  # a set difference: cheap, in C
+        self._known |= fresh
         self._loading = False
-        for name, module in list(sys.modules.items()):
-            if name in self.recorded or not self._ours(name) or not isinstance(module, ModuleType):
+        for name in fresh:
+            module = sys.modules.get(name)
+            if not self._ours(name) or not isinstance(module, ModuleType):
                 continue
             if getattr(getattr(module, "__spec__", None), "_initializing", False):
+                self._known.discard(name)  # look again next time
                 self._loading = True
                 continue
             self.recorded[name] = _module_values(module)
