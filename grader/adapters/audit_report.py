@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -74,14 +75,26 @@ def audit_json(audits: Sequence[ExerciseAudit], minimum: Decimal) -> dict[str, A
 
 
 def show_audit(console: Console, audits: Sequence[ExerciseAudit], minimum: Decimal) -> None:
-    table = Table(title="Mutation audit", title_justify="left")
+    seconds = sum(a.seconds for a in audits)
+    made = sum(len(a.mutants) + len(a.hollows) for a in audits)
+    caption = f"{made} answers graded in {seconds:.0f} s; hollow: answers at 0 of 4 kinds"
+    table = Table(
+        title="Mutation audit",
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
     table.add_column("exercise", no_wrap=True)
-    for column in ("made", "killed", "alive", "equiv.", "errors", "score", "hollow 0", "s"):
-        table.add_column(column, justify="right", no_wrap=True)
+    for column in ("made", "killed", "alive", "equiv", "error", "score", "hollow"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for audit in audits:
         row = _row(audit)
         ok = "green" if audit.passes(minimum) else "red"
-        sampled = f" of {audit.sampled_from}" if audit.sampled_from else ""
+        sampled = f"/{audit.sampled_from}" if audit.sampled_from else ""
         table.add_row(
             audit.exercise,
             f"{row['mutants']}{sampled}",
@@ -91,7 +104,6 @@ def show_audit(console: Console, audits: Sequence[ExerciseAudit], minimum: Decim
             str(row["errors"]),
             f"[{ok}]{row['score']}%[/]",
             f"{audit.hollows_caught}/{len(audit.hollows)}",
-            str(row["seconds"]),
         )
     console.print(table)
     for audit in audits:

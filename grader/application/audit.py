@@ -1,8 +1,11 @@
 """For authors: how many wrong answers an exercise's tests catch (mutation testing).
 
 Each mutant of the reference answer, and each hollow answer, is graded like a learner's
-submission: the same grader, the same sandbox, public and hidden tests, the contracts.
-The rules for calling a mutant killed are in :mod:`grader.domain.audit`.
+submission: the same grader, the same sandbox, the contracts. A mutant is first checked
+like ``check()`` does (public tests); only one that passes them all is graded again with
+the hidden tests too, which saves a test process for most mutants. Hollow answers are
+always graded whole. The rules for calling a mutant killed are in
+:mod:`grader.domain.audit`.
 """
 
 from __future__ import annotations
@@ -54,15 +57,20 @@ def audit_exercise(
         chosen = sorted(random.Random(exercise.id).sample(made, sample), key=made.index)
     empty = hollows(dict(reference), files)
 
-    def grade(mutant: Mutant) -> GradeResult:
+    def grade(mutant: Mutant, hollow: bool) -> GradeResult:
         submission = Submission(f"mutant-{mutant.id}", mutant.answers, "mutant")
         try:
+            if not hollow:  # what the public tests catch needs no hidden run
+                checked = grade_safely(grader, exercise, submission, include_hidden=False)
+                if _caught(checked):
+                    return checked
             return grade_safely(grader, exercise, submission, include_hidden=True)
         finally:
             progress()
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        graded = list(pool.map(grade, [*chosen, *empty]))
+        flags = [False] * len(chosen) + [True] * len(empty)
+        graded = list(pool.map(grade, [*chosen, *empty], flags))
     results = [_judge(m, g, marks) for m, g in zip([*chosen, *empty], graded, strict=True)]
     made_ids = {m.id for m in made}
     return ExerciseAudit(
@@ -72,6 +80,15 @@ def audit_exercise(
         stale_marks=tuple(sorted(set(marks.equivalent) - made_ids)) if sample is None else (),
         sampled_from=len(made) if chosen is not made else 0,
         seconds=time.perf_counter() - started,
+    )
+
+
+def _caught(result: GradeResult) -> bool:
+    """Some test did not pass or some contract broke, and the grader itself was fine."""
+    if any(f.kind == "grader-error" for f in result.flags) or not result.tests:
+        return False
+    return any(t.outcome is not Outcome.PASSED for t in result.tests) or any(
+        not c.kept for c in result.contracts
     )
 
 
