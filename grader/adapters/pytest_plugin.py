@@ -399,10 +399,12 @@ class _CourseModules:
     load) and every attribute of the classes a module defines, by identity.
     """
 
-    def __init__(self, tops: Sequence[str], own: Sequence[str]) -> None:
+    def __init__(self, tops: Sequence[str], own: Sequence[str], packages: str) -> None:
         self.tops = frozenset(tops)
         self.own = frozenset(own)
+        self.packages = packages
         self.recorded: dict[str, dict[str, Any]] = {}
+        self.foreign: list[str] = []  # course names served by a module from elsewhere
         self._seen = 0
         self._known: set[str] = set()
         self._loading = False
@@ -428,9 +430,14 @@ class _CourseModules:
                 self._loading = True
                 continue
             self.recorded[name] = _module_values(module)
+            origin = getattr(module, "__file__", None) or next(
+                iter(getattr(module, "__path__", None) or ()), None
+            )  # a namespace package has a path, not a file
+            if self.packages and not (isinstance(origin, str) and origin.startswith(self.packages)):
+                self.foreign.append(f"{name} (a module from outside the course was put in)")
 
     def changes(self) -> list[str]:
-        changed = []
+        changed = list(self.foreign)
         for name, before in self.recorded.items():
             module = sys.modules.get(name)
             now = _module_values(module) if isinstance(module, ModuleType) else {}
@@ -830,7 +837,9 @@ class _Reporter:
             [str(d) for d in settings.get("domains", [])],
         )
         own = [blame.module_name(a) for a in blame.answers]
-        self._course = _CourseModules([str(t) for t in settings.get("course", [])], own)
+        self._course = _CourseModules(
+            [str(t) for t in settings.get("course", [])], own, blame.packages
+        )
         importer, import_module, finder = _watch_imports(self._course.record_new)
         self._finder = finder
         workspace = str(settings.get("workspace", ""))

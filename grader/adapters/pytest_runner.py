@@ -17,7 +17,7 @@ Behaviour choices, stated once:
   never reported scores 0.
 * When the answer's own code inspects frames or the heap, installs a trace function,
   rewrites code objects or uses ``ctypes`` (the plugin's audit hook says so), or the
-  plugin reports that pytest's or the grader's machinery was altered, neither the test
+  plugin reports that pytest's, the grader's or the course's code was altered, neither the test
   running at that moment nor any later test of that process is graded (error); each
   such event is also a review flag.
 * An infinite loop costs that test and no more: the test process arms an alarm per
@@ -121,7 +121,9 @@ class _Progress:
             self.flagged.add((kind, message))
             self.flags.append(Flag(kind, message, severity, file, line))
 
-    def record(self, node_id: str, outcome: Outcome, duration: float, message: str) -> None:
+    def record(
+        self, node_id: str, outcome: Outcome, duration: float, message: str, graded: bool = True
+    ) -> None:
         if node_id in self.seen_nodes:
             self.flag("tampered", f"{node_id} was reported twice")
             return
@@ -133,7 +135,7 @@ class _Progress:
         previous = self.runs.get(test)
         if previous is None or previous.outcome is Outcome.PASSED:
             total = duration + (previous.duration if previous else 0.0)
-            case = case_id(node_id) if outcome is not Outcome.PASSED else ""
+            case = case_id(node_id) if graded and outcome is not Outcome.PASSED else ""
             self.runs[test] = TestRun(outcome, total, message, case)  # a failing case decides
 
     def pending(self, files: set[str] | None = None) -> list[str]:
@@ -496,7 +498,7 @@ def _apply(event: dict[str, Any], watch: _Process, progress: _Progress) -> str:
         why = watch.invalid(node)
         if why:
             outcome, message = Outcome.ERROR, f"not graded: {why}"
-        progress.record(node, outcome, float(event.get("duration", 0)), message)
+        progress.record(node, outcome, float(event.get("duration", 0)), message, not why)
     elif kind == "collect_error":
         file = str(event.get("nodeid"))
         message = "the answer could not be imported: " + str(event.get("message", ""))
@@ -534,11 +536,14 @@ def _apply(event: dict[str, Any], watch: _Process, progress: _Progress) -> str:
         if watch.hidden:
             listing = f"{len(changed)} name(s), while the hidden tests ran"
         progress.flag(
-            "tampered", f"the grader's machinery was altered in the test process: {listing}"
+            "tampered",
+            f"code the answer does not own (the grader's or the course's) was changed in the "
+            f"test process: {listing}",
         )
-        why = f"the answer altered the grader's machinery ({listing})"
+        why = f"the answer changed code it does not own ({listing})"
         _invalidate(watch, why)
-        if any("import" in c or "meta_path" in c for c in changed):
+        watch_parts = ("builtins.__import__", "importlib.import_module", "sys.meta_path")
+        if any(c.startswith(watch_parts) or "_ImportWatch" in c for c in changed):
             progress.watch_broken = "the answer switched off the run-time import watch"
     elif kind == "lines" and not watch.hidden:
         for path, lines in dict(event.get("lines") or {}).items():
