@@ -66,6 +66,7 @@ from typing import Any
 import pytest
 
 CONFIG_FD_ENV = "GRADER_CONFIG_FD"
+TESTS_FOLDER = "grader_tests"  # in the workspace (the grader's domain.exercise says so too)
 MAX_AUDIT_REPORTS = 50  # per process: enough to review, not a flood
 MAX_MESSAGE_LINES = 60  # a failure's message: a whole diff of a small result, not a flood
 MAX_MESSAGE_CHARS = 6000
@@ -583,7 +584,9 @@ def _install_audit(
     installation = tuple(
         p.rstrip("/") + "/" for p in {sys.prefix, sys.base_prefix, sys.exec_prefix} if p
     )
-    allowed = (*{p.rstrip("/") + "/" for p in (workspace, _pytest_temp()) if p}, *installation)
+    own = tuple(p.rstrip("/") + "/" for p in (workspace, _pytest_temp()) if p)
+    allowed = own + installation
+    tests = os.path.join(workspace, TESTS_FOLDER) if workspace else None
 
     def on_import(event: str, args: tuple[Any, ...]) -> None:
         name = args[0] if args and isinstance(args[0], str) else ""
@@ -655,9 +658,11 @@ def _install_audit(
                 target: Any = args[0] if args and args[0] is not None else "."
                 if isinstance(target, bytes):
                     target = target.decode(errors="replace")
-                if isinstance(target, str) and _writes(event, args):
-                    where = os.path.abspath(target)
-                    if where.startswith(installation) and not where.startswith(allowed[:2]):
+                where = os.path.abspath(target) if isinstance(target, str) else ""
+                if tests and (where == tests or where.startswith(tests + "/")):
+                    return "tamper", f"reads the tests' own files ({target!r})"
+                if where and _writes(event, args):
+                    if where.startswith(installation) and not where.startswith(own):
                         return "review", f"writes to {target!r}, inside the Python installation"
                 if isinstance(target, str) and _allowed_path(os.path.abspath(target), allowed):
                     return None

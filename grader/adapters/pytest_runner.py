@@ -44,6 +44,7 @@ import selectors
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -190,9 +191,10 @@ class _Process:
 
 def host_paths(workspace: Workspace, hidden: Mapping[str, str] | None = None) -> dict[str, str]:
     """The grading machine's paths a learner must not see, and what to show instead."""
+    parent = str(workspace.root.parent)  # a batch's output folder, or the temporary folder
     paths = {
         str(workspace.root): "/workspace",
-        str(workspace.root.parent): "/workspaces",
+        **({} if parent == tempfile.gettempdir() else {parent: "/workspaces"}),
         sys.prefix: "/python",
         sys.base_prefix: "/python",
         sys.exec_prefix: "/python",
