@@ -661,9 +661,9 @@ def _install_audit(
                 where = os.path.abspath(target) if isinstance(target, str) else ""
                 if tests and (where == tests or where.startswith(tests + "/")):
                     return "tamper", f"reads the tests' own files ({target!r})"
-                if where and _writes(event, args):
-                    if where.startswith(installation) and not where.startswith(own):
-                        return "review", f"writes to {target!r}, inside the Python installation"
+                inside = where.startswith(installation) and not where.startswith(own)
+                if where and inside and _writes(event, args):
+                    return "review", f"writes to {target!r}, inside the Python installation"
                 if isinstance(target, str) and _allowed_path(os.path.abspath(target), allowed):
                     return None
                 if isinstance(target, str) and re.fullmatch(
