@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from grader.errors import SubmissionError
+
 MAGIC = "%%answer"
 PACKAGES_PREFIX = "src/packages/"
 
@@ -24,7 +26,7 @@ class AnswerCell:
     order: tuple[int, int]  # (execution count or -1, position): higher wins
 
 
-class NotebookError(ValueError):
+class NotebookError(SubmissionError, ValueError):
     """The notebook cannot be read; the message is one sentence for the learner."""
 
 
