@@ -574,9 +574,16 @@ def _writes(event: str, args: tuple[Any, ...]) -> bool:
 
 
 def _install_audit(
-    emit: Emit, blame: _Blame, workspace: str, current: list[str], measuring: bool
+    emit: Emit,
+    blame: _Blame,
+    workspace: str,
+    current: list[str],
+    measuring: bool,
+    test_modules: set[str],
 ) -> None:
-    """The audit hook: it cannot be removed, and it reports before the call returns."""
+    """The audit hook: it cannot be removed, and it reports before the call returns.
+    ``test_modules`` names the test modules as they are imported: an answer importing
+    one (to rebind its names, say) is tampering."""
     local = threading.local()
     getframe = sys._getframe
     reported: set[tuple[str, str, int]] = set()
@@ -594,6 +601,9 @@ def _install_audit(
         names = [f"{name}.{item}" for item in fromlist or () if isinstance(item, str)] or [name]
         if measuring and name.split(".")[0] == "coverage":
             report_coverage_import()
+            return
+        if name in test_modules:
+            report_test_import(name)
             return
         targets = {n: blame.owner(n) for n in names}
         if not any(targets.values()):
@@ -619,6 +629,26 @@ def _install_audit(
                     "domain": theirs,
                 }
             )
+
+    def report_test_import(name: str) -> None:
+        frame: FrameType | None = getframe(3)
+        while frame is not None and frame.f_code.co_filename == blame.me:
+            frame = frame.f_back  # the import wrappers
+        culprit = blame.culprit(frame, False)
+        if culprit is None:
+            return  # pytest importing the tests, or the tests importing each other
+        relative = blame.relative(culprit[0])
+        emit(
+            {
+                "event": "audit",
+                "category": "tamper",
+                "what": f"imports the tests' own module {name}",
+                "call": "import",
+                "file": relative,
+                "line": culprit[1],
+                "test": current[0],
+            }
+        )
 
     def report_coverage_import() -> None:
         found = blame.importer(getframe(3))
@@ -848,7 +878,10 @@ class _Reporter:
         importer, import_module, finder = _watch_imports(self._course.record_new)
         self._finder = finder
         workspace = str(settings.get("workspace", ""))
-        _install_audit(self._emit, blame, workspace, self._current, bool(self._measure))
+        self._test_modules: set[str] = set()
+        _install_audit(
+            self._emit, blame, workspace, self._current, bool(self._measure), self._test_modules
+        )
         self._relative = blame.relative
         self._snapshot = _Snapshot(
             {
@@ -975,6 +1008,7 @@ class _Reporter:
             module = collector.__dict__.get("_obj")  # imported by now, unless it failed
             if isinstance(module, ModuleType):
                 self._snapshot.add_test_module(module)
+                self._test_modules.add(module.__name__)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
