@@ -151,21 +151,25 @@ def failing(*tests: str) -> dict[str, Outcome]:
 
 
 WRONG = {
-    "no permission check": (REFERENCE.replace(DECORATOR, ""), None, None),
+    "no permission check": (
+        REFERENCE.replace(DECORATOR, ""),
+        11,
+        failing(REFUSED, UNKNOWN, CALLER_FIRST),
+    ),
     "reads the records before checking": (
         REFERENCE.replace(EVALUATE, "        rows = [dict(r) for r in self.records]\n" + EVALUATE),
-        None,
-        None,
+        11,
+        failing(GDPR, READ_AFTER),
     ),
     "every field returned": (
         REFERENCE.replace(ROWS, "[dict(r) for r in self.records]"),
-        None,
-        None,
+        5,
+        failing(ALLOWED, REFUSED, UNKNOWN, CALLER_FIRST, WILDCARD, READ_AFTER, EVERY, EMPTY),
     ),
     "the wrong permission": (
         REFERENCE.replace('@require_permission("data:export")', '@require_permission("data:read")'),
-        None,
-        None,
+        6,
+        failing(REFUSED, UNKNOWN, CALLER_FIRST, GDPR, READ_AFTER, EVERY, EMPTY),
     ),
     "the request is checked before the caller": (
         REFERENCE.replace(DECORATOR, "").replace(
@@ -175,8 +179,8 @@ WRONG = {
             + "    async def _rows(self, context, request):\n        return "
             + ROWS,
         ),
-        None,
-        None,
+        12,
+        failing(UNKNOWN, CALLER_FIRST),
     ),
     "only the lawful basis is registered": (
         REFERENCE.replace(
@@ -186,26 +190,26 @@ WRONG = {
             "    register_gdpr(compliance, EXPORT)",
             '    compliance.register_requirement("GDPR", EXPORT, lawful_basis)',
         ),
-        None,
-        None,
+        12,
+        failing(GDPR),
     ),
     "another operation's requirements": (
         REFERENCE.replace("evaluate(EXPORT, request)", 'evaluate("export", request)'),
-        None,
-        None,
+        8,
+        failing(NO_CONSENT, GDPR, READ_AFTER, EVERY),
     ),
     "a blocked export returns nothing": (
         REFERENCE.replace(RAISE, "            return []\n"),
-        None,
-        None,
+        9,
+        failing(NO_CONSENT, GDPR, EVERY),
     ),
     "a person's decision counts as compliant": (
         REFERENCE.replace(
             "        if not report.compliant:\n",
             '        if any(r.status.value == "FAIL" for r in report.results):\n',
         ),
-        None,
-        None,
+        12,
+        failing(GDPR),
     ),
     "a framework of its own": (
         REFERENCE.replace(
@@ -213,8 +217,8 @@ WRONG = {
             "        self.compliance = type(compliance)()\n"
             "        register_requirements(self.compliance)\n",
         ),
-        None,
-        None,
+        10,
+        failing(GDPR, READ_AFTER, EVERY),
     ),
     "a permission check by hand, not audited": (
         REFERENCE.replace(DECORATOR, "")
@@ -224,13 +228,13 @@ WRONG = {
         )
         .replace(
             EVALUATE,
-            "        if context is None:\n"
+            "        if context is 12:\n"
             '            raise NotAuthenticated("who are you?")\n'
             '        if not context.has_permission("data:export"):\n'
             '            raise PermissionDenied(context.user_id, "data:export", "export")\n'
             + EVALUATE,
         ),
-        None,
+        failing(REFUSED, UNKNOWN),
         None,
     ),
     "fields removed from the records themselves": (
@@ -242,13 +246,13 @@ WRONG = {
             "                    del record[field]\n"
             "        return list(self.records)",
         ),
-        None,
-        None,
+        11,
+        failing(CALLER_FIRST, READ_AFTER, EMPTY),
     ),
     "a generic error for a blocked export": (
         REFERENCE.replace(RAISE, "            raise PermissionError(report.summary())\n"),
-        None,
-        None,
+        9,
+        failing(NO_CONSENT, GDPR, EVERY),
     ),
 }
 
@@ -266,6 +270,5 @@ def test_wrong_answers_lose_the_right_points(name: str) -> None:
 
     result = grade("04-secure-calls", {PATH: source})
 
-    print(name, "::", result.score, sorted(failed(result)))
     assert failed(result) == failures
     assert result.score == Decimal(score), result.summary
