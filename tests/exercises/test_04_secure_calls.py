@@ -228,14 +228,14 @@ WRONG = {
         )
         .replace(
             EVALUATE,
-            "        if context is 12:\n"
+            "        if context is None:\n"
             '            raise NotAuthenticated("who are you?")\n'
             '        if not context.has_permission("data:export"):\n'
             '            raise PermissionDenied(context.user_id, "data:export", "export")\n'
             + EVALUATE,
         ),
+        12,
         failing(REFUSED, UNKNOWN),
-        None,
     ),
     "fields removed from the records themselves": (
         REFERENCE.replace(
