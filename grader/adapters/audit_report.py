@@ -140,6 +140,53 @@ def _show_one(console: Console, exercise: str, result: MutantResult) -> None:
     console.print(escape(mutant.diff), highlight=False, markup=False)
 
 
+def _label(result: MutantResult) -> str:
+    if result.mutant.scope == "<every function>":
+        return "hollow answer not caught"
+    return str(result.verdict)
+
+
+def _diff_html(diff: str) -> str:
+    """The diff with its added and removed lines marked (colour and sign both)."""
+    e = html.escape
+    lines = []
+    for line in diff.splitlines():
+        kind = "add" if line.startswith("+") else "del" if line.startswith("-") else ""
+        if line.startswith(("+++", "---")):
+            kind = "head"
+        lines.append(f"<span class='{kind}'>{e(line)}</span>" if kind else e(line))
+    return "<pre class='diff'>" + "\n".join(lines) + "</pre>"
+
+
+def _finding_html(exercise: str, result: MutantResult) -> str:
+    e = html.escape
+    mutant = result.mutant
+    hollow = mutant.scope == "<every function>"
+    parts = [
+        f"<h3>{e(exercise)} · {e(_label(result))} · <code>{e(mutant.id)}</code></h3>",
+        f"<p>{e(mutant.operator)} in <code>{e(mutant.scope)}</code>"
+        f"{'' if hollow else f' (line {mutant.line})'}: {e(mutant.description)}; "
+        f"scored {number(result.score)}/{number(result.max_score)}</p>",
+    ]
+    parts += [f"<p>Breaks {e(q.number)}: {e(q.text)}</p>" for q in result.requirements]
+    if hollow and result.passed:
+        parts.append(f"<p>Passed: {e('; '.join(result.passed))}</p>")
+    if result.reason:
+        parts.append(f"<p>{e(result.reason)}</p>")
+    diff = _diff_html(mutant.diff)
+    parts.append(
+        f"<details><summary>the hollow answer</summary>{diff}</details>" if hollow else diff
+    )
+    return "".join(parts)
+
+
+AUDIT_STYLE = """
+.diff{background:#f6f8fa;padding:.5rem;border-radius:4px}
+.diff .add{color:#1a7f37}.diff .del{color:#cf222e}.diff .head{color:#666}
+h3{margin-top:2rem}
+"""
+
+
 def audit_html(audits: Sequence[ExerciseAudit], minimum: Decimal) -> str:
     """The audit section of the author's page: the table, then every survivor's diff."""
     e = html.escape
@@ -152,18 +199,11 @@ def audit_html(audits: Sequence[ExerciseAudit], minimum: Decimal) -> str:
         for a in audits
     )
     details = "".join(
-        f"<h3>{e(a.exercise)} · {e(str(r.verdict))} · <code>{e(r.mutant.id)}</code></h3>"
-        f"<p>{e(r.mutant.operator)} in <code>{e(r.mutant.scope)}</code>: "
-        f"{e(r.mutant.description)}</p>"
-        + "".join(f"<p>Breaks {e(q.number)}: {e(q.text)}</p>" for q in r.requirements)
-        + (f"<p>{e(r.reason)}</p>" if r.reason else "")
-        + f"<pre>{e(r.mutant.diff)}</pre>"
-        for a in audits
-        for r in (*a.survivors, *_problems(a))
+        _finding_html(a.exercise, r) for a in audits for r in (*a.survivors, *_problems(a))
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Mutation audit</title>
-<style>{STYLE}</style></head><body>
+<style>{STYLE}{AUDIT_STYLE}</style></head><body>
 <h1>Mutation audit</h1>
 <section id="audit"><p>Each mutant is a small wrong version of the reference answer, graded
 like a submission; a hollow answer empties every function. Goal: {number(minimum)}% of the
