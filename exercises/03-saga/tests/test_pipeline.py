@@ -8,7 +8,7 @@ import pytest
 
 from ai.mlops.application.training_pipeline import TrainingPipeline
 from deployment.bootstrap import bootstrap
-from grader.testing import assert_strict_equal
+from grader.testing import difference
 from shared.integration.cross_domain_patterns import SagaContext, SagaResult, SagaStatus
 from shared.integration.domain_adapters import DataScienceAdapter
 from shared.interfaces import DataSet, Deployment, TrainedModel
@@ -41,6 +41,12 @@ class FrozenProduction:
         return await self.registry.active(environment)  # type: ignore[attr-defined]
 
 
+def check(actual: object, expected: object, what: str) -> None:
+    """Fail with where ``actual`` differs from ``expected`` (type or value)."""
+    problem = difference(actual, expected, what)
+    assert problem is None, problem
+
+
 async def run(app: object, dataset: DataSet) -> SagaResult:
     pipeline = TrainingPipeline(app.locator)  # type: ignore[attr-defined]
     result = await pipeline.execute(SagaContext(dataset=dataset, target="churned"))
@@ -56,20 +62,21 @@ async def test_good_data_ends_in_production() -> None:
     result = await run(app, churn())
 
     assert result.status is SagaStatus.COMPLETED, result.summary()
-    assert_strict_equal(result.completed_steps, STEPS)
+    check(result.completed_steps, STEPS, "completed steps")
     model_id = result.context.results["train_model"]
     registry = await app.locator.get_service("mlops", "registry")
     active = await registry.active("production")
     assert active is not None, "nothing is active in production"
-    assert_strict_equal(active.model_id, model_id)
+    check(active.model_id, model_id, "the model in production")
     trainer = await app.locator.get_service("machine_learning", "trainer")
-    assert_strict_equal((await trainer.describe(model_id)).target, "churned")
+    check((await trainer.describe(model_id)).target, "churned", "the model's target")
     science = app.locator.get_adapter(DataScienceAdapter)
     cleaned, _ = await science.clean(churn())
     prepared = await science.prepare_features(cleaned, "churned")
     store = await app.locator.get_service("cloud", "object_store")
-    assert_strict_equal(await store.keys("prepared/"), ["prepared/churn.json"])
-    assert_strict_equal(json.loads(await store.get("prepared/churn.json")), list(prepared.records))
+    check(await store.keys("prepared/"), ["prepared/churn.json"], "stored keys")
+    stored = json.loads(await store.get("prepared/churn.json"))
+    check(stored, list(prepared.records), "the stored records")
 
 
 async def test_invalid_data_stops_at_validation() -> None:
@@ -80,13 +87,13 @@ async def test_invalid_data_stops_at_validation() -> None:
     result = await run(app, broken)
 
     assert result.status is SagaStatus.COMPENSATED, result.summary()
-    assert_strict_equal(result.failed_step, "validate_data")
-    assert_strict_equal(result.completed_steps, ())
-    assert_strict_equal(result.compensated_steps, ())
+    check(result.failed_step, "validate_data", "the failed step")
+    check(result.completed_steps, (), "completed steps")
+    check(result.compensated_steps, (), "undone steps")
     store = await app.locator.get_service("cloud", "object_store")
-    assert_strict_equal(await store.keys(), [])
+    check(await store.keys(), [], "objects left in the store")
     registry = await app.locator.get_service("mlops", "registry")
-    assert_strict_equal(registry.environments(), ())
+    check(registry.environments(), (), "environments deployed to")
 
 
 @pytest.mark.points(2)
@@ -99,16 +106,16 @@ async def test_a_refused_deployment_undoes_training_and_preparation() -> None:
         result = await run(app, churn())
 
     assert result.status is SagaStatus.COMPENSATED, result.summary()
-    assert_strict_equal(result.failed_step, "deploy_model")
-    assert_strict_equal(result.compensated_steps, ("train_model", "prepare_data"))
+    check(result.failed_step, "deploy_model", "the failed step")
+    check(result.compensated_steps, ("train_model", "prepare_data"), "undone steps")
     model_id = result.context.results["train_model"]
     # Training was announced, so MLOps had deployed the model to staging: undone too.
-    assert_strict_equal([d.model_id for d in registry.history("staging")], [model_id])
-    assert_strict_equal(frozen.rollbacks, [(model_id, "staging")])
+    check([d.model_id for d in registry.history("staging")], [model_id], "staging deployments")
+    check(frozen.rollbacks, [(model_id, "staging")], "rollbacks (model, environment)")
     assert await registry.active("staging") is None, "the model is still active in staging"
     assert await registry.active("production") is None, "something is active in production"
     trainer = await app.locator.get_service("machine_learning", "trainer")
     with pytest.raises(LookupError, match="no trained model"):
         await trainer.predict(model_id, [{"age": 1, "spend": 1.0}])
     store = await app.locator.get_service("cloud", "object_store")
-    assert_strict_equal(await store.keys(), [])
+    check(await store.keys(), [], "objects left in the store")

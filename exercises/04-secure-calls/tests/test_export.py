@@ -8,7 +8,7 @@ from data.data_science.application.customer_export import (
     CustomerExport,
     register_requirements,
 )
-from grader.testing import assert_strict_equal
+from grader.testing import difference
 from shared.exceptions import ComplianceViolation, PermissionDenied
 from shared.infrastructure.compliance import ComplianceFramework, ComplianceReport
 from shared.infrastructure.gdpr import ProcessingRequest
@@ -25,6 +25,12 @@ NO_CONSENT = ProcessingRequest("analytics", "consent", frozenset({"region"}), Fa
 EXPECTED = [{"customer_id": 1, "region": "north"}, {"customer_id": 2, "region": "south"}]
 
 
+def check(actual: object, expected: object, what: str) -> None:
+    """Fail with where ``actual`` differs from ``expected`` (type or value)."""
+    problem = difference(actual, expected, what)
+    assert problem is None, problem
+
+
 def export_service() -> CustomerExport:
     compliance = ComplianceFramework()
     register_requirements(compliance)
@@ -36,7 +42,7 @@ async def test_an_allowed_lawful_export_returns_only_the_requested_fields() -> N
     """An allowed, lawful export returns the records, in order, with the requested fields only"""
     rows = await export_service().export(EXPORTER, LAWFUL)
 
-    assert_strict_equal(rows, EXPECTED)
+    check(rows, EXPECTED, "the exported records")
 
 
 async def test_a_caller_without_the_permission_is_refused() -> None:
@@ -51,11 +57,12 @@ async def test_a_caller_without_the_permission_is_refused() -> None:
     finally:
         remove()
 
-    assert_strict_equal(
+    check(
         [(d.user_id, d.permission, d.granted) for d in decisions],
         [("rob", "data:export", False), ("erin", "data:export", True)],
+        "audited decisions (user, permission, granted)",
     )
-    assert_strict_equal(rows, EXPECTED)
+    check(rows, EXPECTED, "the records exported to erin")
 
 
 @pytest.mark.points(2)
@@ -66,7 +73,7 @@ async def test_an_export_without_consent_is_blocked() -> None:
 
     report = caught.value.report
     assert type(report) is ComplianceReport, f"the error carries a {type(report).__name__}"
-    assert_strict_equal(report.operation, "customer_export")
-    assert_strict_equal(report.compliant, False)
-    assert_strict_equal(str(caught.value), report.summary())
+    check(report.operation, "customer_export", "the report's operation")
+    check(report.compliant, False, "the report is compliant")
+    check(str(caught.value), report.summary(), "the error's message (the report's summary)")
     assert "consent was not given" in report.summary(), report.summary()
