@@ -36,7 +36,7 @@ def safe_name(name: str) -> str:
     """A file name for ``name``; two different names never get the same one (a name that
     had to be changed carries a short hash of itself)."""
     cleaned = "".join(c if c in SAFE else "_" for c in name).lstrip(".")
-    if cleaned == name:
+    if cleaned == name and name:
         return name
     return f"{cleaned or '_'}~{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 

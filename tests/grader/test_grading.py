@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from grader.adapters.reports import to_html, to_json
-from grader.application.grading import test_result
+from grader.application.grading import test_result as shown_result
 from grader.application.ports import TestRun as Run
 from grader.domain.exercise import TestSpec as Spec
 from grader.domain.result import GradeResult, Outcome, Severity
@@ -256,7 +256,7 @@ def test_a_hidden_failing_case_is_named_without_its_code() -> None:
     spec = Spec("grader_tests/hidden/t.py::test_undo", "Undoes", Decimal(1), hidden=True)
     run = Run(Outcome.FAILED, 0.1, "assert calls == ['SECRET']", case="prepare_data")
 
-    shown = test_result(spec, run)
+    shown = shown_result(spec, run)
 
     assert shown.message == "failed for the case: prepare_data"
 

@@ -523,7 +523,19 @@ def test_to_html_leaves_out_empty_sections() -> None:
     ],
 )
 def test_safe_name(name: str, expected: str) -> None:
-    assert safe_name(name) == expected
+    made = safe_name(name)
+    if name == expected:
+        assert made == name
+    else:  # a changed name carries a short hash of itself, so two names never share one
+        cleaned, _, digest = made.rpartition("~")
+        assert cleaned == expected
+        assert len(digest) == 8
+
+
+def test_safe_names_never_collide() -> None:
+    names = ["a b", "a_b", "a+b", "a/b", "ab", "zoë", "zoä", ".ab", "ab."]
+
+    assert len({safe_name(n) for n in names}) == len(names)
 
 
 def test_write_atomically_creates_folders_and_leaves_no_temporary(tmp_path: Path) -> None:
