@@ -54,11 +54,11 @@ from dataclasses import dataclass, field
 from deployment.boundaries.static_scan import literal_string
 from grader.application.ports import OwnTests, TestCollector
 from grader.domain.exercise import Exercise, TestSpec
-from grader.domain.result import Flag, Severity
+from grader.domain.result import Flag, FlagKind, Severity
 
 PARSE_LOCK = threading.RLock()
 
-KIND = "suspicious-code"
+KIND = FlagKind.SUSPICIOUS_CODE
 MAX_FINDINGS = 50  # per file
 
 PYTEST_MODULES = {"_pytest", "pytest", "pluggy", "py"}
