@@ -39,24 +39,22 @@ What is flagged (names are followed through ``import ... as`` and ``from ... imp
 It can be evaded (``getattr`` with a name decoded at run time, say): the run-time
 checks in the test process are the second line, see ``grader/SECURITY_MODEL.md``.
 
-``PARSE_LOCK``: CPython 3.11's ``ast.parse`` is not safe in threads (gh-106905: "AST
-constructor recursion depth mismatch" when two threads parse at once), and a batch
-grades in threads. Every ``ast`` parse the grader makes in its own process takes it.
+Every parse takes :data:`grader.adapters.parsing.PARSE_LOCK` (``ast`` is not thread-safe
+in CPython 3.11). ``PARSE_LOCK`` is re-exported from here only until
+:mod:`grader.adapters.contracts` imports it from :mod:`grader.adapters.parsing`.
 """
 
 from __future__ import annotations
 
 import ast
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from deployment.boundaries.static_scan import literal_string
-from grader.application.ports import OwnTests, TestCollector
-from grader.domain.exercise import Exercise, TestSpec
+from grader.adapters.parsing import PARSE_LOCK
 from grader.domain.result import Flag, FlagKind, Severity
 
-PARSE_LOCK = threading.RLock()
+__all__ = ["KIND", "PARSE_LOCK", "AnswerScan", "module_name", "scan_source"]
 
 KIND = FlagKind.SUSPICIOUS_CODE
 MAX_FINDINGS = 50  # per file
@@ -568,18 +566,3 @@ def _allowed_in_tests(what: str) -> bool:
 def _is_test_file(path: str) -> bool:
     """A learner's own test file (``coverage.tests``) may import pytest."""
     return path.rsplit("/", 1)[-1].startswith("test_")
-
-
-class SerializedCollector:
-    """A :class:`TestCollector` whose ``ast`` parsing never overlaps another thread's."""
-
-    def __init__(self, inner: TestCollector) -> None:
-        self.inner = inner
-
-    def collect(self, exercise: Exercise, include_hidden: bool) -> list[TestSpec]:
-        with PARSE_LOCK:
-            return self.inner.collect(exercise, include_hidden)
-
-    def collect_own(self, exercise: Exercise, answers: Mapping[str, str]) -> OwnTests:
-        with PARSE_LOCK:
-            return self.inner.collect_own(exercise, answers)
