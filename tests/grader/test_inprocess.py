@@ -17,7 +17,7 @@ PACKAGES = "/work/ws/src/packages"
 
 
 def test_a_signed_line_verifies_with_its_number() -> None:
-    line = wire.sign(KEY, {"event": wire.Event.START, "nodeid": "t.py::a"}, 3)
+    line = wire.signer(KEY)({"event": wire.Event.START, "nodeid": "t.py::a"}, 3)
 
     assert line.endswith(b"\n")
     assert wire.verify(KEY, line.rstrip(b"\n"), 3) == {
@@ -30,8 +30,8 @@ def test_a_signed_line_verifies_with_its_number() -> None:
 @pytest.mark.parametrize(
     ("line", "why"),
     [
-        (wire.sign(b"x" * 32, {"event": wire.Event.DONE}, 0), "did not sign"),
-        (wire.sign(KEY, {"event": wire.Event.DONE}, 1), "out of sequence"),
+        (wire.signer(b"x" * 32)({"event": wire.Event.DONE}, 0), "did not sign"),
+        (wire.signer(KEY)({"event": wire.Event.DONE}, 1), "out of sequence"),
         (b'{"event": "done", "seq": 0} ' + b"0" * 64 + b"\n", "did not sign"),
     ],
 )
@@ -122,7 +122,7 @@ def test_every_in_process_module_is_guarded() -> None:
 
 
 REPLACED = [
-    ("grader.adapters.inprocess.wire", "sign"),
+    ("grader.adapters.inprocess.wire", "signer"),
     ("grader.adapters.inprocess.failures", "describe"),
     ("grader.adapters.inprocess.imports", "_absolute"),
     ("grader.adapters.inprocess.audit", "_writes"),

@@ -89,8 +89,8 @@ def test_the_line_reader_frames_verifies_and_drops_overlong_lines() -> None:
     progress = _Progress({"t.py::a"})
     process, _ = _process(progress)
     reader = LineReader(process, progress)
-    first = wire.sign(KEY, {"event": wire.Event.READY}, 0)
-    second = wire.sign(KEY, {"event": wire.Event.START, "nodeid": "t.py::a"}, 1)
+    first = wire.signer(KEY)({"event": wire.Event.READY}, 0)
+    second = wire.signer(KEY)({"event": wire.Event.START, "nodeid": "t.py::a"}, 1)
 
     assert list(reader.feed(first[:10])) == []
     assert [f["event"] for f in reader.feed(first[10:] + second)] == ["ready", "start"]

@@ -24,7 +24,7 @@ What it does, in the order it happens:
    the lines that ran are reported at the end. Its modules are hidden from
    ``sys.modules`` meanwhile; learner code importing ``coverage`` or replacing its
    tracer is reported as tampering.
-6. Every report line is signed and numbered (:func:`.wire.sign`); the last is ``done``.
+6. Every report line is signed and numbered (:func:`.wire.signer`); the last is ``done``.
 
 Behaviour choices, stated once: standard library and pytest only; every function this
 code relies on is captured when the plugin is configured, before any answer loads.
@@ -124,7 +124,7 @@ def _emitter(fd: int, key: bytes) -> Emit:
     lock = threading.RLock()
     counter = [0]
     finished = [False]
-    sign, write, getpid = wire.sign, os.write, os.getpid
+    sign, write, getpid = wire.signer(key), os.write, os.getpid
     os.set_inheritable(fd, False)
 
     def close_in_child() -> None:
@@ -138,7 +138,7 @@ def _emitter(fd: int, key: bytes) -> Emit:
             return
         with lock:
             finished[0] = message["event"] == wire.Event.DONE  # nothing of ours follows
-            data = sign(key, message, counter[0])
+            data = sign(message, counter[0])
             counter[0] += 1
             while data:
                 try:

@@ -12,9 +12,9 @@ Behaviour choices, stated once:
 * A report line is ``<json> <hmac-sha256 hex>\\n``; the JSON object carries the event's
   fields and ``seq``, its number in the process (0, 1, 2, ...). :func:`verify` accepts a
   line only with a valid HMAC under the run's key and the next expected number.
-* The functions :func:`sign` relies on are bound when this module is defined (keyword
-  defaults), so an answer that replaces ``json.dumps`` or ``hmac.digest`` later does not
-  change what is signed (and changing ``sign.__defaults__`` is reported by the audit hook).
+* :func:`signer` captures the functions it relies on when the plugin is configured,
+  before any answer loads: an answer that replaces ``json.dumps`` or ``hmac.digest``
+  later does not change what is signed.
 """
 
 from __future__ import annotations
@@ -137,17 +137,22 @@ class BadLine(Exception):
     """A report line the grader must not believe; the message says why, in one sentence."""
 
 
-def sign(
-    key: bytes,
-    message: Message,
-    seq: int,
-    *,
-    _dumps: Callable[..., str] = json.dumps,
-    _digest: Callable[[bytes, bytes, str], bytes] = hmac.digest,
-) -> bytes:
-    """The report line for ``message`` as number ``seq``, newline included."""
-    payload = _dumps({**message, "seq": seq}, default=str).encode()
-    return payload + b" " + _digest(key, payload, "sha256").hex().encode() + b"\n"
+Sign = Callable[[Message, int], bytes]
+
+
+def signer(key: bytes) -> Sign:
+    """A function that turns a message and its number into a signed report line.
+
+    ``json.dumps`` and ``hmac.digest`` are captured now, in the closure: an answer that
+    replaces them later changes nothing it signs, and nothing names the closure's cells.
+    """
+    dumps, digest = json.dumps, hmac.digest
+
+    def sign(message: Message, seq: int) -> bytes:
+        payload = dumps({**message, "seq": seq}, default=str).encode()
+        return payload + b" " + digest(key, payload, "sha256").hex().encode() + b"\n"
+
+    return sign
 
 
 def verify(key: bytes, line: bytes, seq: int) -> dict[str, Any]:
