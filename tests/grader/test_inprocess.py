@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import hmac
+import importlib
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -115,6 +119,31 @@ def test_a_stopped_run_says_what_was_raised_and_where() -> None:
     assert failures.stopped_text("KeyboardInterrupt", "", [], PACKAGES) == (
         "the test run stopped: KeyboardInterrupt was raised"
     )
+
+
+def _imported_modules(module: str) -> set[str]:
+    path = Path(importlib.import_module(module).__file__ or "")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    found |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    return found
+
+
+@pytest.mark.parametrize("module", IN_PROCESS_MODULES)
+def test_the_in_process_code_imports_the_standard_library_and_pytest_only(module: str) -> None:
+    allowed = {*sys.stdlib_module_names, "pytest", "_pytest", "coverage"}
+    foreign = {
+        name
+        for name in _imported_modules(module)
+        if name.split(".")[0] not in allowed and not name.startswith("grader.adapters.inprocess")
+    }
+
+    assert not foreign
 
 
 def test_every_in_process_module_is_guarded() -> None:
