@@ -8,22 +8,14 @@ Behaviour choices, stated once:
 * Public and hidden tests run in different processes, and each process sees only its
   own test files: learner code running next to the public tests (whose failure
   messages the learner is shown) cannot read the hidden ones.
-* Each process gets a fresh secret key through a settings pipe its plugin reads and
-  closes before any answer is imported. Every report line must carry the next
-  sequence number and a valid HMAC; the last line must be ``done``. A line that fails,
-  comes out of order or after ``done`` is ignored and marks the run as tampered.
-* Every expected test must be reported exactly once, by the process that ran its file.
-  A test reported twice, or one nobody expected, marks the run as tampered; a test
-  never reported scores 0.
-* When the answer's own code inspects frames or the heap, installs a trace function,
-  rewrites code objects or uses ``ctypes`` (the plugin's audit hook says so), or the
-  plugin reports that pytest's, the grader's or the course's code was altered, neither the test
-  running at that moment nor any later test of that process is graded (error); each
-  such event is also a review flag.
-* An infinite loop costs that test and no more: the test process arms an alarm per
-  test, and if learner code blocks it, the grader kills the process after the
-  per-test limit plus a grace period, scores that test as a timeout, and starts a new
-  process for the tests not yet run. The total time limit is enforced the same way.
+* Each process gets a fresh secret key and its settings (:class:`~.inprocess.wire.Settings`)
+  through a pipe its plugin reads and closes before any answer is imported. Settings
+  that a pipe cannot hold are refused (:class:`~grader.errors.SettingsTooLarge`), since
+  the grader writes them before the process starts reading.
+* What a report line means, and when a run counts as tampered with:
+  :mod:`grader.adapters.run_reports`. Deadlines, kills and the pipes:
+  :mod:`grader.adapters.run_watch`. An infinite loop costs that test and no more: the
+  grader kills the process and starts a new one for the tests not yet run.
 * No path of the grading machine reaches a learner: in every message and flag, the
   workspace, its parent folder, the Python installation, the course checkout and the
   home folder are replaced by neutral names (``/workspace``, ``/python`` ...).
