@@ -33,7 +33,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 types: setup
-	$(BIN)/mypy src/packages
+	$(BIN)/mypy src/packages grader
 
 boundaries: setup
 	$(BIN)/python src/packages/deployment/scripts/boundary-violation-check.py src/packages --fail-on-violations

@@ -11,8 +11,9 @@ from pathlib import Path
 from grader.adapters.collector import StaticCollector
 from grader.adapters.contracts import BoundaryContracts
 from grader.adapters.intake import SubmissionFiles
-from grader.adapters.integrity import AnswerScan, SerializedCollector
+from grader.adapters.integrity import AnswerScan
 from grader.adapters.manifest import ExerciseFolder
+from grader.adapters.parsing import SerializedCollector
 from grader.adapters.pytest_runner import RUNTIME_ADVICE, PytestRunner, RuntimeBoundary
 from grader.adapters.sandbox import Sandbox, choose_sandbox
 from grader.adapters.statements import CoverageParser

@@ -37,3 +37,14 @@ class ContractsError(GraderError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         super().__init__(f"{path}: the boundary contracts cannot be read ({reason})")
+
+
+class SettingsTooLarge(GraderError):
+    """The test process's settings do not fit in a pipe's buffer (writing them would block)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        self.size = size
+        super().__init__(
+            f"the test process's settings take {size} bytes, more than the {limit} a pipe "
+            "holds: grade fewer answer files at once"
+        )

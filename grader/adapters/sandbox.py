@@ -303,7 +303,7 @@ class Bubblewrap:
             root = Path(folder)
             (root / "probe").mkdir()
             view = View((root / "probe",), root)
-            code = "import pytest, grader.adapters.pytest_plugin; print('ok')"
+            code = "import pytest, grader.adapters.inprocess.plugin; print('ok')"
             command = self.wrap([self.python, "-I", "-B", "-c", code], view, Limits())
             try:
                 done = subprocess.run(

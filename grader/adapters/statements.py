@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from coverage.exceptions import CoverageException
 from coverage.parser import PythonParser
 
-from grader.adapters.integrity import PARSE_LOCK
+from grader.adapters.parsing import PARSE_LOCK
 from grader.domain.result import FileCoverage
 
 

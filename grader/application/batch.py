@@ -26,7 +26,7 @@ from pathlib import Path
 from grader.application.grading import Grader
 from grader.application.ports import SubmissionReader
 from grader.domain.exercise import Exercise
-from grader.domain.result import Flag, GradeResult, Severity
+from grader.domain.result import Flag, FlagKind, GradeResult, Severity
 from grader.domain.submission import Submission, learner_key
 from grader.errors import GraderError
 
@@ -97,7 +97,7 @@ def grade_safely(
             max_score=exercise.points,
             tests=(),
             contracts=(),
-            flags=(Flag("grader-error", reason, Severity.REVIEW),),
+            flags=(Flag(FlagKind.GRADER_ERROR, reason, Severity.REVIEW),),
             summary=reason + ".",
             hidden_included=include_hidden,
             fingerprint=submission.fingerprint(),

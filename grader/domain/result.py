@@ -77,9 +77,28 @@ class Severity(StrEnum):
     REVIEW = "review"  # a person should look before the score is final
 
 
+class FlagKind(StrEnum):
+    """What a flag is about. A StrEnum: JSON carries the plain value, and comparing with
+    the string still works."""
+
+    IGNORED_FILE = "ignored-file"  # a submitted file that is not an answer file
+    INTAKE = "intake"  # a problem with the submission itself (a zip, a notebook)
+    NO_ANSWER = "no-answer"  # an answer file missing: its starter was graded
+    SUSPICIOUS_CODE = "suspicious-code"  # the static scan of an answer file
+    SUSPICIOUS_CALL = "suspicious-call"  # the audit hook, at run time
+    RUNTIME_IMPORT = "runtime-import"  # another domain imported at run time
+    TAMPERED = "tampered"  # report lines, or code the answer does not own, were altered
+    TIMEOUT_KILL = "timeout-kill"  # a test ignored its alarm; the process was killed
+    LINGERING_PROCESS = "lingering-process"  # the process outlived its last test
+    EARLY_EXIT = "early-exit"  # the process exited with status 0 before it finished
+    CRASHED = "crashed"  # the process ended before it finished
+    OUTPUT_TRUNCATED = "output-truncated"  # the test output was cut
+    GRADER_ERROR = "grader-error"  # the grader itself failed on this submission
+
+
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # "ignored-file", "tampered", "timeout-kill", "output-truncated", ...
+    kind: str  # a FlagKind (typed str until every maker passes one)
     message: str
     severity: Severity = Severity.INFO
     file: str | None = None

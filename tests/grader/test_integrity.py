@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.adapters.inprocess.imports import _Blame
 from grader.adapters.integrity import KIND, AnswerScan, scan_source
-from grader.adapters.pytest_plugin import _Blame
 from grader.application.batch import grade_safely
 from grader.application.ports import RUNTIME_IMPORTS
 from grader.configuration import App

@@ -3,7 +3,7 @@
 
 import sys
 
-_plugin = sys.modules["grader.adapters.pytest_plugin"]
+_plugin = sys.modules["grader.adapters.inprocess.plugin"]
 _reporter = _plugin._Reporter
 _original = _reporter.pytest_runtest_logfinish
 
