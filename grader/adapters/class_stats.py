@@ -121,7 +121,7 @@ def review_reasons(result: Result) -> tuple[str, ...]:
         if f["kind"] in CRASHES and f["severity"] != "review"
     ]
     reasons += [f"timeout: {t['title']}" for t in result["tests"] if t["outcome"] == "timeout"]
-    return tuple(reasons)
+    return tuple(dict.fromkeys(reasons))  # each once, in order
 
 
 def histogram(scores: Iterable[Decimal], maximum: Decimal) -> list[Bin]:

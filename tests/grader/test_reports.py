@@ -731,6 +731,7 @@ def test_the_output_folder_saves_and_finishes(tmp_path: Path) -> None:
         "feedback",
         "gradebook.csv",
         "junit.xml",
+        "report.html",
         "results",
         "summary.json",
         "summary.md",
