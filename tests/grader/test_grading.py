@@ -10,8 +10,14 @@ import json
 import time
 from decimal import Decimal
 
+import pytest
+
 from grader.adapters.reports import to_html, to_json
+from grader.application.grading import bank_problems, drawn_specs
+from grader.domain.draw import Bank, Question
+from grader.domain.exercise import TestSpec as Spec
 from grader.domain.result import GradeResult, Outcome, Severity
+from grader.errors import GraderError
 from tests.grader.support import REFERENCE, GradeFn
 
 PUBLIC = "grader_tests/public/test_rules.py::"
@@ -234,3 +240,42 @@ def test_a_non_utf8_answer_is_reported(grade: GradeFn, tmp_path) -> None:  # typ
     assert "data/quality/rules.py is not UTF-8 text, so it was not graded" in [
         f.message for f in result.flags
     ]
+
+
+def _question(question_id: str, topic: str) -> Question:
+    return Question(question_id, topic, "?", (("a", "yes"), ("b", "no")))
+
+
+DRAW_BANK = Bank(
+    (_question("bus-1", "Events"), _question("bus-2", "Events"), _question("saga-1", "Sagas"))
+)
+
+
+def _spec(name: str, hidden: bool = True, points: int = 1) -> Spec:
+    folder = "hidden/test_answers.py" if hidden else "public/test_format.py"
+    return Spec(f"grader_tests/{folder}::{name}", name, Decimal(points), hidden)
+
+
+def test_a_draw_keeps_the_public_tests_and_the_drawn_hidden_ones_only() -> None:
+    specs = [_spec("test_format", hidden=False), _spec("test_bus_1"), _spec("test_bus_2")]
+    specs.append(_spec("test_saga_1"))
+    names = {
+        learner: [s.id.rsplit("::", 1)[-1] for s in drawn_specs(specs, DRAW_BANK, learner)]
+        for learner in ("ada", "bob", "cy", "dee")
+    }
+
+    assert all(n[0] == "test_format" for n in names.values())
+    assert all(n[2:] == ["test_saga_1"] for n in names.values())
+    assert {n[1] for n in names.values()} == {"test_bus_1", "test_bus_2"}  # they differ
+
+
+def test_a_bank_and_its_tests_must_agree() -> None:
+    specs = [_spec("test_bus_1"), _spec("test_bus_2", points=2), _spec("test_extra")]
+
+    assert bank_problems(DRAW_BANK, specs) == [
+        "hidden test test_extra grades no question of the bank",
+        "question saga-1 has no hidden test test_saga_1",
+        "the bank's hidden tests must all be worth the same points",
+    ]
+    with pytest.raises(GraderError, match="hidden test test_extra"):
+        drawn_specs(specs, DRAW_BANK, "ada")
