@@ -87,6 +87,16 @@ class _Reader:
         return number
 
 
+def _toml(path: Path) -> dict[str, Any]:
+    """A TOML file's table, or a ManifestError naming the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(path, None, "no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ManifestError(path, None, f"not valid TOML ({error})") from None
+
+
 def _relative(reader: _Reader, field: str, value: str, suffix: str) -> str:
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or not value.endswith(suffix):
@@ -104,12 +114,7 @@ def load_manifest(
     question bank under ``packages`` (default: the course's ``src/packages``)."""
     folder = folder.resolve()
     path = folder / MANIFEST
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ManifestError(path, None, "no such file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ManifestError(path, None, f"not valid TOML ({error})") from None
+    data = _toml(path)
     reader = _Reader(path, data)
     reader.unknown(data, TOP_KEYS)
     exercise_id = reader.text("id")
@@ -223,14 +228,22 @@ def _contracts(reader: _Reader, known: set[str]) -> tuple[ContractRule, ...]:
     return tuple(rules)
 
 
-def _coverage(reader: _Reader, answer_files: tuple[str, ...]) -> CoverageRule | None:
-    """``[coverage]``: the learner's test files (answer files too) and the tiers they earn."""
-    table = reader.data.get("coverage")
+def _optional_table(reader: _Reader, name: str, allowed: set[str]) -> dict[str, Any] | None:
+    """The manifest's ``[name]`` table, None when absent; only ``allowed`` keys."""
+    table = reader.data.get(name)
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise reader.fail("coverage", "must be a table with tests and tiers")
-    reader.unknown(table, COVERAGE_KEYS, "coverage.")
+        raise reader.fail(name, f"must be a table with {', '.join(sorted(allowed))}")
+    reader.unknown(table, allowed, name + ".")
+    return table
+
+
+def _coverage(reader: _Reader, answer_files: tuple[str, ...]) -> CoverageRule | None:
+    """``[coverage]``: the learner's test files (answer files too) and the tiers they earn."""
+    table = _optional_table(reader, "coverage", COVERAGE_KEYS)
+    if table is None:
+        return None
     tests = _Reader(reader.path, table).texts("tests", required=True)
     for test in tests:
         if test not in answer_files:
@@ -258,12 +271,9 @@ def _coverage(reader: _Reader, answer_files: tuple[str, ...]) -> CoverageRule | 
 
 def _draw(reader: _Reader, packages: Path) -> Bank | None:
     """``[draw]``: grade each learner on questions drawn from a bank (see domain/draw.py)."""
-    table = reader.data.get("draw")
+    table = _optional_table(reader, "draw", DRAW_KEYS)
     if table is None:
         return None
-    if not isinstance(table, dict):
-        raise reader.fail("draw", "must be a table with bank, per_topic and seed")
-    reader.unknown(table, DRAW_KEYS, "draw.")
     inner = _Reader(reader.path, table)
     path = packages / _relative(reader, "draw.bank", inner.text("bank"), ".toml")
     per_topic = table.get("per_topic", 1)
@@ -282,12 +292,7 @@ def _draw(reader: _Reader, packages: Path) -> Bank | None:
 def load_bank(path: Path) -> tuple[Question, ...]:
     """The ``[[question]]`` entries of a bank file: id, topic, prompt, options (lettered
     a, b, ... in their order). Ids are unique, lower-case words joined by ``-``."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ManifestError(path, None, "no such file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ManifestError(path, None, f"not valid TOML ({error})") from None
+    data = _toml(path)
     reader = _Reader(path, data)
     reader.unknown(data, {"question"})
     entries = data.get("question")
