@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.adapters.class_report import class_report
 from grader.adapters.reports import SCHEMA, to_html, to_json, to_junit
 from grader.domain.result import GradeResult
 from grader.errors import GraderError
@@ -113,6 +112,9 @@ class OutputFolder:
 
     def write_report(self, results: list[dict[str, Any]] | None = None) -> Path:
         """Write ``report.html`` from ``results`` (default: every stored result, checked)."""
+        # Imported here: matplotlib takes a while to import, and only reports need it.
+        from grader.adapters.class_report import class_report
+
         if results is None:
             results = self.checked_results()
         path = self.root / "report.html"

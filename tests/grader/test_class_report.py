@@ -387,3 +387,14 @@ def test_the_report_in_a_browser_offline(graded: Path, scheme: str) -> None:
     assert bar == ("rgb(110, 168, 254)" if dark else "rgb(59, 111, 182)")
     assert ascending == sorted(ascending)
     assert descending == sorted(ascending, reverse=True)
+
+
+def test_checking_work_does_not_import_the_plotting_library() -> None:
+    """check() in a notebook and the CLI start without matplotlib: only reports need it."""
+    import subprocess
+    import sys
+
+    code = "import sys, grader.api, grader.cli; print('matplotlib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert done.stdout.strip() == "False"
