@@ -45,6 +45,11 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+# What the class report reads from each result.
+REPORTED = {"learner", "exercise", "score", "max_score", "tests", "contracts", "flags"}
+REPORTED |= {"needs_review", "duration"}
+
+
 class OutputFolder:
     def __init__(
         self,
@@ -137,6 +142,9 @@ class OutputFolder:
                 raise GraderError(f"{path} cannot be read as JSON") from None
             if not isinstance(data, dict) or data.get("schema") != SCHEMA:
                 raise GraderError(f"{path} is not a grader result ({SCHEMA})")
+            missing = sorted(REPORTED - data.keys())
+            if missing:
+                raise GraderError(f"{path} lacks {', '.join(missing)}")
             found.append(data)
         return found
 

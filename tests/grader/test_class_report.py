@@ -323,6 +323,10 @@ def test_a_damaged_result_file_is_named(
 
     assert "results/ada/rules.json cannot be read as JSON" in capsys.readouterr().err
 
+    (copy / "results/ada/rules.json").write_text('{"schema": "hexagon-grader/result/v1"}')
+    assert main(["--course", str(FIXTURE), "report", str(copy)]) == 2
+    assert "results/ada/rules.json lacks contracts, duration, exercise" in capsys.readouterr().err
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
