@@ -35,6 +35,7 @@ WIDTH = 10.0  # inches: at the page's column width, chart text is about body-tex
 matplotlib.rcParams.update(
     {
         "svg.fonttype": "none",
+        "text.parse_math": False,  # "$" in a learner id or a test title is just a "$"
         "font.family": "sans-serif",
         "font.size": 10,
         "text.color": INK,

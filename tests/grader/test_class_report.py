@@ -402,3 +402,13 @@ def test_checking_work_does_not_import_the_plotting_library() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert done.stdout.strip() == "False"
+
+
+def test_chart_labels_are_text_not_markup_or_math() -> None:
+    """A learner id or a test title with "$" or "<" draws as typed (no mathtext, no HTML)."""
+    from grader.adapters import charts
+
+    svg = charts.rows(["ada $x^2$ <script>", "bob"], [1, 2], "Times", "seconds", "d")
+
+    assert "ada $x^2$ &lt;script&gt;" in svg
+    assert "<script>" not in svg
