@@ -1,4 +1,4 @@
-"""``grader``: check, grade, batch and validate from the command line.
+"""``grader``: check, grade, batch, report and validate from the command line.
 
 Bad input is reported in one sentence on stderr with exit status 2, never as a
 traceback; ``check`` exits 1 when public tests or checks fail, so it can gate CI.
@@ -130,6 +130,15 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_report(app: App, args: argparse.Namespace, console: Console) -> int:
+    folder = Path(args.out)
+    if not folder.is_dir():
+        raise GraderError(f"{folder} is not a folder; give the --out folder of a batch")
+    path = OutputFolder(folder).write_report()
+    console.print(f"wrote {path}")
+    return 0
+
+
 def cmd_validate(app: App, args: argparse.Namespace, console: Console) -> int:
     ids = app.exercises.ids() if args.exercise == "all" else [args.exercise]
     findings = validate(ids, app.exercises.get, reference_answers, app.grader)
@@ -215,6 +224,9 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--minimum", default="95", help="the mutation score to reach, in %%")
     audit.add_argument("--out", help="write audit.json and audit.html into this folder")
     audit.set_defaults(run=cmd_audit)
+    report = commands.add_parser("report", help="rebuild report.html in a batch's output folder")
+    report.add_argument("out", help="the output folder of a batch")
+    report.set_defaults(run=cmd_report)
 
     bundle = commands.add_parser("bundle", help="instructors: the learner bundle as a zip")
     bundle.add_argument("out", help="the .zip to write, e.g. dist/learner-bundle.zip")

@@ -20,6 +20,8 @@ Behaviour choices, stated once:
   cell ends without a repr; use :mod:`grader.api` for the typed results.
 * ``hint()`` reveals the exercise's hints one at a time; ``progress()`` shows the last
   check of every exercise.
+* ``questions("your-id")`` shows the questions drawn for you in an exercise that grades
+  a per-learner draw from a question bank (exercise 05).
 * The exercise is the notebook's folder name unless given.
 """
 
@@ -39,7 +41,14 @@ from typing import Any
 from grader import api
 from grader.adapters.manifest import explanations
 from grader.adapters.notebooks import answer_path
-from grader.adapters.reports import COVERAGE_TITLE, coverage_details, number, to_json
+from grader.adapters.reports import (
+    COVERAGE_TITLE,
+    after_grading,
+    coverage_details,
+    number,
+    to_json,
+)
+from grader.domain.draw import draw
 from grader.domain.result import GradeResult, Outcome
 
 WORKSPACE_ENV = "HEXAGON_WORKSPACE"
@@ -177,6 +186,38 @@ def progress() -> None:
         print(f"{exercise_id:28} {where}")
 
 
+LEARNER_ENV = ("GRADER_LEARNER", "JUPYTERHUB_USER")
+
+
+def questions(learner: str | None = None, exercise: str | None = None) -> None:
+    """Show the questions ``learner`` is graded on, in an exercise that draws them from a
+    bank. The id must be the one your instructor grades you under (your submission's
+    name); without one, ``$GRADER_LEARNER`` or ``$JUPYTERHUB_USER`` is used."""
+    exercise_id = _exercise(exercise)
+    bank = api.app().exercises.get(exercise_id).draw
+    who = learner or next((os.environ[v] for v in LEARNER_ENV if os.environ.get(v)), "")
+    if bank is None:
+        print(f"{exercise_id} does not draw questions: every learner answers the same ones.")
+        return
+    if not who.strip():
+        print('Give your learner id, as your instructor grades you: questions("your-id").')
+        return
+    drawn = draw(bank, who.strip())
+    text = [f"Your {len(drawn)} questions, {who.strip()}:"]
+    markup = [f"<p>Your {len(drawn)} questions, <b>{html.escape(who.strip())}</b>:</p><ol>"]
+    for question in drawn:
+        options = "  ".join(f"{letter}) {option}" for letter, option in question.options)
+        text.append(f'"{question.id}" ({question.topic}): {question.prompt}\n    {options}')
+        items = "".join(
+            f"<li>{letter}) {html.escape(option)}</li>" for letter, option in question.options
+        )
+        markup.append(
+            f'<li><code>"{question.id}"</code> <i>{html.escape(question.topic)}</i><br>'
+            f"<b>{html.escape(question.prompt)}</b><ul style='list-style:none'>{items}</ul></li>"
+        )
+    _display("".join(markup) + "</ol>", "\n".join(text))
+
+
 def autograde(exercise: str) -> float:
     """For nbgrader test cells: grade this notebook's answers, hidden tests included.
 
@@ -185,12 +226,20 @@ def autograde(exercise: str) -> float:
     # nbgrader gives 0 to a grade cell that wrote to stderr: keep stray warnings out.
     with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        (result,) = api.grade(exercise, workspace(), learner="notebook")
-        explained = explanations(api.app().exercises.get(exercise))
+        (result,) = api.grade(exercise, workspace(), learner=nbgrader_student())
+        explained = after_grading(explanations(api.app().exercises.get(exercise)), result)
     print(_text(result))
     if explained:
         print("\n" + explained)
     return float(result.score)
+
+
+def nbgrader_student(folder: Path | None = None) -> str:
+    """The learner's id under ``nbgrader autograde``, which runs each notebook in
+    ``autograded/<student>/<assignment>/``; ``"notebook"`` anywhere else. Exercises that
+    draw questions per learner need it to grade the learner's own draw."""
+    here = (folder or Path.cwd()).resolve()
+    return here.parent.name if here.parent.parent.name == "autograded" else "notebook"
 
 
 # ------------------------------------------------------------------ rendering

@@ -2,9 +2,11 @@
 
 Each exercise folder with an ``exercise.toml`` becomes one page: its title, its points,
 the course section to read first, and its statement (the folder's ``README.md``). Only
-those two files are read, and only from ``exercises/``; nothing under ``solutions/`` is
-ever opened, so no reference answer or hidden test can reach the site. With no
-exercise yet, the section is one index page that says so.
+those two files are read, and only from ``exercises/``, plus, for an exercise that draws
+its questions from a bank (``[draw]``), that public bank under ``src/packages`` (prompts
+and options: it holds no answers); nothing under ``solutions/`` is ever opened, so no
+reference answer or hidden test can reach the site. With no exercise yet, the section
+is one index page that says so.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class ExercisePage:
     points: float
     section: str  # what to read first, as the manifest says it ("course/x.md")
     statement: str
+    bank: tuple[dict[str, Any], ...] = ()  # the [[question]] entries of a [draw] bank
 
     @property
     def uri(self) -> str:
@@ -42,6 +45,13 @@ def find_exercises(exercises: Path) -> list[ExercisePage]:
     for manifest in sorted(exercises.glob("*/exercise.toml")):
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
         statement = manifest.parent / "README.md"
+        draw = data.get("draw") or {}
+        bank_file = exercises.parent / "src" / "packages" / str(draw.get("bank", ""))
+        bank = (
+            tomllib.loads(bank_file.read_text(encoding="utf-8")).get("question", [])
+            if draw and bank_file.is_file()
+            else []
+        )
         pages.append(
             ExercisePage(
                 id=manifest.parent.name,
@@ -49,6 +59,7 @@ def find_exercises(exercises: Path) -> list[ExercisePage]:
                 points=float(data.get("points", 0)),
                 section=str(data.get("section", "")),
                 statement=statement.read_text(encoding="utf-8") if statement.is_file() else "",
+                bank=tuple(bank),
             )
         )
     return pages
@@ -90,12 +101,34 @@ def _statement(page: ExercisePage) -> str:
     return RELATIVE_LINK.sub(local, text) or "*This exercise has no statement yet.*"
 
 
+def bank_markdown(bank: tuple[dict[str, Any], ...]) -> str:
+    """The bank's questions by topic, with their lettered options (and no answers)."""
+    if not bank:
+        return ""
+    parts = [
+        f"## The question bank\n\nEach learner is graded on one question of each topic, "
+        f"drawn by their learner id from these {len(bank)}.\n"
+    ]
+    topic = None
+    for question in bank:
+        if question["topic"] != topic:
+            topic = question["topic"]
+            parts.append(f"### {topic}\n")
+        options = "\n".join(
+            f"    {letter}) {option}"
+            for letter, option in zip("abcdefgh", question["options"], strict=False)
+        )
+        parts.append(f"`{question['id']}` {question['prompt']}\n\n{options}\n")
+    return "\n".join(parts) + "\n"
+
+
 def exercise_markdown(page: ExercisePage, docs: Path) -> str:
     return (
         f"# {page.title}\n\n"
         f"**{_points(page.points)}** · exercise id `{page.id}` · "
         f"read first: {_read_first(page, docs)}\n\n"
         f"{_statement(page)}\n\n"
+        f"{bank_markdown(page.bank)}"
         "---\n\n"
         f"Open the exercise's notebook from `{FOLDER}/{page.id}/` in JupyterLab "
         f"(`make run`), and check your work with `grader check {page.id}`.\n"

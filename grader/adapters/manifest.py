@@ -7,6 +7,7 @@ the file and the field.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from grader.adapters.notebooks import NotebookError, answer_cells
+from grader.domain.draw import Bank, Question
 from grader.domain.exercise import ContractMode, ContractRule, CoverageRule, Exercise, Limits
 from grader.errors import ManifestError, UnknownExercise
 
@@ -31,10 +33,15 @@ TOP_KEYS = {
     "contracts",
     "notebook",
     "coverage",
+    "draw",
 }
 LIMIT_KEYS = {f for f in Limits.__dataclass_fields__}
 CONTRACT_KEYS = {"id", "mode", "points"}
 COVERAGE_KEYS = {"tests", "tiers"}
+DRAW_KEYS = {"bank", "per_topic", "seed"}
+QUESTION_KEYS = {"id", "topic", "prompt", "options"}
+QUESTION_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+LETTERS = "abcdefgh"
 
 
 class _Reader:
@@ -80,6 +87,16 @@ class _Reader:
         return number
 
 
+def _toml(path: Path) -> dict[str, Any]:
+    """A TOML file's table, or a ManifestError naming the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(path, None, "no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ManifestError(path, None, f"not valid TOML ({error})") from None
+
+
 def _relative(reader: _Reader, field: str, value: str, suffix: str) -> str:
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or not value.endswith(suffix):
@@ -88,17 +105,16 @@ def _relative(reader: _Reader, field: str, value: str, suffix: str) -> str:
 
 
 def load_manifest(
-    folder: Path, solutions: Path | None, known_contracts: Iterable[str] = ()
+    folder: Path,
+    solutions: Path | None,
+    known_contracts: Iterable[str] = (),
+    packages: Path | None = None,
 ) -> Exercise:
-    """Read ``folder/exercise.toml``; hidden tests resolve under ``solutions/<id>``."""
+    """Read ``folder/exercise.toml``; hidden tests resolve under ``solutions/<id>``, a
+    question bank under ``packages`` (default: the course's ``src/packages``)."""
     folder = folder.resolve()
     path = folder / MANIFEST
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ManifestError(path, None, "no such file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ManifestError(path, None, f"not valid TOML ({error})") from None
+    data = _toml(path)
     reader = _Reader(path, data)
     reader.unknown(data, TOP_KEYS)
     exercise_id = reader.text("id")
@@ -140,6 +156,7 @@ def load_manifest(
         notebook=notebook,
         starter=starter,
         coverage=_coverage(reader, answer_files),
+        draw=_draw(reader, packages or folder.parents[1] / "src" / "packages"),
     )
 
 
@@ -211,14 +228,22 @@ def _contracts(reader: _Reader, known: set[str]) -> tuple[ContractRule, ...]:
     return tuple(rules)
 
 
-def _coverage(reader: _Reader, answer_files: tuple[str, ...]) -> CoverageRule | None:
-    """``[coverage]``: the learner's test files (answer files too) and the tiers they earn."""
-    table = reader.data.get("coverage")
+def _optional_table(reader: _Reader, name: str, allowed: set[str]) -> dict[str, Any] | None:
+    """The manifest's ``[name]`` table, None when absent; only ``allowed`` keys."""
+    table = reader.data.get(name)
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise reader.fail("coverage", "must be a table with tests and tiers")
-    reader.unknown(table, COVERAGE_KEYS, "coverage.")
+        raise reader.fail(name, f"must be a table with {', '.join(sorted(allowed))}")
+    reader.unknown(table, allowed, name + ".")
+    return table
+
+
+def _coverage(reader: _Reader, answer_files: tuple[str, ...]) -> CoverageRule | None:
+    """``[coverage]``: the learner's test files (answer files too) and the tiers they earn."""
+    table = _optional_table(reader, "coverage", COVERAGE_KEYS)
+    if table is None:
+        return None
     tests = _Reader(reader.path, table).texts("tests", required=True)
     for test in tests:
         if test not in answer_files:
@@ -242,6 +267,61 @@ def _coverage(reader: _Reader, answer_files: tuple[str, ...]) -> CoverageRule | 
             raise reader.fail(field, "percents and points must both rise from tier to tier")
         parsed.append((percent, points))
     return CoverageRule(tests, tuple(parsed))
+
+
+def _draw(reader: _Reader, packages: Path) -> Bank | None:
+    """``[draw]``: grade each learner on questions drawn from a bank (see domain/draw.py)."""
+    table = _optional_table(reader, "draw", DRAW_KEYS)
+    if table is None:
+        return None
+    inner = _Reader(reader.path, table)
+    path = packages / _relative(reader, "draw.bank", inner.text("bank"), ".toml")
+    per_topic = table.get("per_topic", 1)
+    if isinstance(per_topic, bool) or not isinstance(per_topic, int) or per_topic < 1:
+        raise reader.fail("draw.per_topic", f"must be a whole number, 1 or more, got {per_topic!r}")
+    seed = table.get("seed", "")
+    if not isinstance(seed, str):
+        raise reader.fail("draw.seed", f"must be a string, got {seed!r}")
+    bank = Bank(load_bank(path), per_topic, seed)
+    thin = [t for t in bank.topics if sum(q.topic == t for q in bank.questions) < per_topic]
+    if thin:
+        raise reader.fail("draw.per_topic", f"topic {thin[0]!r} has fewer questions than that")
+    return bank
+
+
+def load_bank(path: Path) -> tuple[Question, ...]:
+    """The ``[[question]]`` entries of a bank file: id, topic, prompt, options (lettered
+    a, b, ... in their order). Ids are unique, lower-case words joined by ``-``."""
+    data = _toml(path)
+    reader = _Reader(path, data)
+    reader.unknown(data, {"question"})
+    entries = data.get("question")
+    if not isinstance(entries, list) or not entries:
+        raise reader.fail("question", "must be an array of tables ([[question]])")
+    questions: list[Question] = []
+    for index, entry in enumerate(entries):
+        field = f"question[{index}]"
+        if not isinstance(entry, dict):
+            raise reader.fail(field, "must be a table with id, topic, prompt and options")
+        reader.unknown(entry, QUESTION_KEYS, field + ".")
+        inner = _Reader(path, entry)
+        question_id = inner.text("id")
+        if not QUESTION_ID.fullmatch(question_id):
+            raise reader.fail(f"{field}.id", f"{question_id!r}: use lower-case words and '-'")
+        if any(q.id == question_id for q in questions):
+            raise reader.fail(f"{field}.id", f"{question_id!r} is used twice")
+        options = inner.texts("options", required=True)
+        if not 2 <= len(options) <= len(LETTERS):
+            raise reader.fail(f"{field}.options", f"needs 2 to {len(LETTERS)} options")
+        questions.append(
+            Question(
+                question_id,
+                inner.text("topic"),
+                inner.text("prompt"),
+                tuple(zip(LETTERS, options, strict=False)),
+            )
+        )
+    return tuple(questions)
 
 
 class ExerciseFolder:

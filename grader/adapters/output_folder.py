@@ -7,6 +7,7 @@ Layout (everything a batch writes stays inside it)::
     gradebook.csv                       one row per learner, one column per exercise
     junit.xml                           every result, for CI dashboards
     summary.json, summary.md            distribution, hardest tests, violations, reviews
+    report.html                         the same at a glance, with charts (class_report.py)
     .work/                              temporary workspaces, removed as they finish
 
 Files are written to a temporary name and renamed, so an interrupted batch leaves
@@ -26,8 +27,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.adapters.reports import to_html, to_json, to_junit
+from grader.adapters.reports import SCHEMA, to_html, to_json, to_junit
 from grader.domain.result import GradeResult
+from grader.errors import GraderError
 
 SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@")
 
@@ -46,6 +48,11 @@ def write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+
+
+# What the class report reads from each result.
+REPORTED = {"learner", "exercise", "score", "max_score", "tests", "contracts", "flags"}
+REPORTED |= {"needs_review", "duration"}
 
 
 class OutputFolder:
@@ -110,7 +117,41 @@ class OutputFolder:
         summary = summarise(results)
         write_atomically(self.root / "summary.json", json.dumps(summary, indent=2) + "\n")
         write_atomically(self.root / "summary.md", summary_markdown(summary))
+        self.write_report(results)
         return summary
+
+    def write_report(self, results: list[dict[str, Any]] | None = None) -> Path:
+        """Write ``report.html`` from ``results`` (default: every stored result, checked)."""
+        # Imported here: matplotlib takes a while to import, and only reports need it.
+        from grader.adapters.class_report import class_report
+
+        if results is None:
+            results = self.checked_results()
+        path = self.root / "report.html"
+        write_atomically(path, class_report(results, self.feedback_link))
+        return path
+
+    @staticmethod
+    def feedback_link(learner: str, exercise: str) -> str:
+        return f"feedback/{safe_name(learner)}/{safe_name(exercise)}.html"
+
+    def checked_results(self) -> list[dict[str, Any]]:
+        """Every stored result, or a GraderError naming the folder or file that is wrong."""
+        if not (self.root / "results").is_dir():
+            raise GraderError(f"{self.root} is not a batch output folder (it has no results/)")
+        found = []
+        for path in sorted((self.root / "results").glob("*/*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError):
+                raise GraderError(f"{path} cannot be read as JSON") from None
+            if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+                raise GraderError(f"{path} is not a grader result ({SCHEMA})")
+            missing = sorted(REPORTED - data.keys())
+            if missing:
+                raise GraderError(f"{path} lacks {', '.join(missing)}")
+            found.append(data)
+        return found
 
 
 def gradebook_csv(results: list[dict[str, Any]], exercises: Sequence[str]) -> str:

@@ -7,6 +7,7 @@ carry no message in the result itself, so no format can leak their text.
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -174,8 +175,8 @@ def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = 
     flags = "".join(f"<div class='flag'>{e(f.kind)}: {e(f.message)}</div>" for f in result.flags)
     hint_list = "".join(f"<li>{e(h)}</li>" for h in hints)
     environment = ", ".join(f"{e(k)} {e(v)}" for k, v in result.environment.items())
-    shown = explanations if result.hidden_included else ""  # never before grading
-    after_grading = f"<h2>After grading</h2><pre>{e(shown)}</pre>" if shown else ""
+    shown = after_grading(explanations, result) if result.hidden_included else ""
+    explained = f"<h2>After grading</h2><pre>{e(shown)}</pre>" if shown else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(result.exercise)}: feedback</title>
 <style>{STYLE}</style></head><body>
@@ -188,10 +189,21 @@ def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = 
 {own}
 {f"<h2>Notes</h2>{flags}" if flags else ""}
 {f"<h2>Hints</h2><ul>{hint_list}</ul>" if hint_list else ""}
-{after_grading}
+{explained}
 <footer>Hidden tests show their title and outcome only. {environment}</footer>
 </body></html>
 """
+
+
+def after_grading(explanations: str, result: GradeResult) -> str:
+    """The explanations this result may show: the text before the first ``## test_...``
+    heading, then the body of each ``## test_<name>`` section whose test this result ran,
+    in the result's order (a learner graded on drawn questions sees theirs only)."""
+    intro, *sections = re.split(r"^## (test_\w+)[ \t]*\n", explanations, flags=re.M)
+    bodies = dict(zip(sections[::2], sections[1::2], strict=True))
+    names = [t.id.rsplit("::", 1)[-1] for t in result.tests]
+    kept = [intro.strip(), *(bodies[n].strip() for n in names if n in bodies)]
+    return "\n\n".join(part for part in kept if part)
 
 
 def _coverage_html(coverage: CoverageResult) -> str:

@@ -22,6 +22,7 @@ from grader.application.ports import (
     WorkspaceFactory,
 )
 from grader.domain import scoring
+from grader.domain.draw import Bank, draw
 from grader.domain.exercise import ContractMode, ContractRule, Exercise, TestSpec
 from grader.domain.result import (
     ContractResult,
@@ -53,6 +54,8 @@ class Grader:
     ) -> GradeResult:
         started = time.perf_counter()
         specs = self.collector.collect(exercise, include_hidden)
+        if exercise.draw is not None and include_hidden:
+            specs = drawn_specs(specs, exercise.draw, submission.learner)
         answers = {p: t for p, t in submission.answers.items() if p in exercise.answer_files}
         flags = intake_flags(exercise, submission, answers)
         if self.scanner is not None:
@@ -111,6 +114,34 @@ class Grader:
         sources = {p: answers.get(p, exercise.starter.get(p, "")) for p in exercise.measured_files}
         result = coverage.assess(exercise.coverage, own, run, self.statements, sources)
         return result, run.flags if run else ()
+
+
+def drawn_specs(specs: Sequence[TestSpec], bank: Bank, learner: str) -> list[TestSpec]:
+    """The public tests, then the hidden tests of ``learner``'s drawn questions in draw
+    order; the other hidden tests are not run at all."""
+    problems = bank_problems(bank, specs)
+    if problems:
+        raise GraderError(problems[0])
+    hidden = {s.id.rsplit("::", 1)[-1]: s for s in specs if s.hidden}
+    return [s for s in specs if not s.hidden] + [hidden[q.test_name] for q in draw(bank, learner)]
+
+
+def bank_problems(bank: Bank, specs: Sequence[TestSpec]) -> list[str]:
+    """What keeps the hidden tests from grading the bank fairly: a question without its
+    test, a test without its question, questions worth different points."""
+    hidden = {s.id.rsplit("::", 1)[-1]: s for s in specs if s.hidden}
+    names = {q.test_name for q in bank.questions}
+    problems = [
+        f"question {q.id} has no hidden test {q.test_name}"
+        for q in bank.questions
+        if q.test_name not in hidden
+    ]
+    problems += [
+        f"hidden test {name} grades no question of the bank" for name in hidden.keys() - names
+    ]
+    if len({s.points for s in hidden.values()}) > 1:
+        problems.append("the bank's hidden tests must all be worth the same points")
+    return sorted(problems)
 
 
 def _unique(flags: Sequence[Flag]) -> tuple[Flag, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from grader.application.batch import grade_safely
-from grader.application.grading import Grader
+from grader.application.grading import Grader, bank_problems
 from grader.domain.exercise import Exercise
 from grader.domain.result import GradeResult
 from grader.domain.submission import Submission
@@ -35,6 +35,12 @@ def validate(
             findings.append(Finding(exercise_id, False, f"manifest: {error}"))
             continue
         findings.append(Finding(exercise_id, True, "manifest loads"))
+        if exercise.draw is not None:
+            specs = grader.collector.collect(exercise, include_hidden=True)
+            problems = bank_problems(exercise.draw, specs)
+            findings.append(
+                Finding(exercise_id, not problems, "; ".join(problems) or "bank and tests agree")
+            )
         findings += _check_reference(exercise, references(exercise), grader)
         starter = grade_safely(grader, exercise, Submission("starter", {}, "starter"), True)
         findings.append(_expect(exercise_id, "starter", starter, full=False))

@@ -7,6 +7,8 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
+from grader.domain.draw import Bank
+
 
 class ContractMode(StrEnum):
     GATE = "gate"  # broken: the whole score is capped at 0
@@ -77,6 +79,7 @@ class Exercise:
     notebook: Path | None = None  # the release notebook, whose answer cells are the starter
     starter: dict[str, str] = field(default_factory=dict)  # answer path -> starter source
     coverage: CoverageRule | None = None  # when the learner writes tests of their own
+    draw: Bank | None = None  # when each learner is graded on questions drawn from a bank
 
     @property
     def measured_files(self) -> tuple[str, ...]:

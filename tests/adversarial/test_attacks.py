@@ -297,7 +297,7 @@ def test_the_output_folder_keeps_its_other_files(batch: Batch) -> None:
     assert (batch.out / "notes.txt").read_text() == EARLIER_NOTE + "\n"
     written = {p.name for p in batch.out.iterdir()}
     expected_files = {"results", "feedback", "gradebook.csv", "junit.xml", "summary.json"}
-    assert written - {".work"} == expected_files | {"summary.md", "notes.txt"}
+    assert written - {".work"} == expected_files | {"summary.md", "report.html", "notes.txt"}
     assert not (batch.out / ".work").exists() or not any((batch.out / ".work").iterdir())
 
 

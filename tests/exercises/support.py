@@ -75,3 +75,34 @@ def secret_lines(hidden_tests_only: bool = False) -> set[str]:
 def hidden_test_lines() -> set[str]:
     """Distinctive lines of the hidden tests: none may reach a learner."""
     return secret_lines(hidden_tests_only=True)
+
+
+def bank_key() -> dict[str, str]:
+    """Exercise 05's graded answers, read from its hidden tests: question id -> letters
+    (each test is ``assert chosen("<id>") == "<letters>"``)."""
+    import ast
+
+    tree = ast.parse((SOLUTIONS / "05-knowledge-check/hidden/test_answers.py").read_text())
+    key: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Call)
+            and ast.unparse(node.left.func) == "chosen"
+        ):
+            question = ast.literal_eval(node.left.args[0])
+            key[question] = ast.literal_eval(node.comparators[0])
+    return key
+
+
+def answers_given(text: str) -> list[tuple[str, str]]:
+    """Every ``"<question id>": <letters>`` pair written in ``text``, in any of the forms
+    an answer takes (a set or frozenset of letters, ``set("ac")``, a string of letters),
+    as (question id, its letters sorted)."""
+    import re
+
+    pattern = r"""["']([a-z]+-\d+)["']\s*:\s*((?:frozenset|set)?\(?\{?[^}\)\n]*)"""
+    return [
+        (question, "".join(sorted(set("".join(re.findall(r"""["']([a-h]+)["']""", value))))))
+        for question, value in re.findall(pattern, text)
+    ]

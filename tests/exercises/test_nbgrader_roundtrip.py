@@ -18,7 +18,8 @@ from nbgrader.api import Gradebook
 
 from grader.adapters.manifest import reference_answers
 from grader.cli import main
-from tests.exercises.support import ROOT, app, hidden_test_lines
+from grader.domain.draw import draw
+from tests.exercises.support import ROOT, app, bank_key, hidden_test_lines
 
 pytestmark = pytest.mark.slow
 IDS = sorted(p.parent.name for p in (ROOT / "solutions").glob("*/exercise.toml"))
@@ -65,7 +66,12 @@ def test_autograde_fills_the_gradebook_with_the_graders_scores(tmp_path: Path) -
         # The second learner breaks the last function of the first answer file.
         head, _, tail = good[first].rpartition("return ")
         partial = {**good, first: head + "return None  # " + tail}
-        for student, answers in (("ada", good), ("bob", partial)):
+        students = [("ada", good), ("bob", partial)]
+        if exercise.draw is not None:  # cy answers her own draw only: graded as "cy"
+            key = bank_key()
+            own = "".join(f'    "{q.id}": set("{key[q.id]}"),\n' for q in draw(exercise.draw, "cy"))
+            students.append(("cy", {first: "ANSWERS = {\n" + own + "}\n"}))
+        for student, answers in students:
             notebook = submit(tmp_path, student, exercise_id, answers)
             submission = app().reader.read(notebook, [exercise], student)
             result = app().grader.grade(exercise, submission, include_hidden=True)
@@ -98,7 +104,8 @@ def test_autograde_fills_the_gradebook_with_the_graders_scores(tmp_path: Path) -
         }
     assert written == expected
     assert all(expected[("ada", e)] == float(app().exercises.get(e).points) for e in IDS)
+    assert expected[("cy", "05-knowledge-check")] == 5
     assert any(expected[("bob", e)] < expected[("ada", e)] for e in IDS)
     feedback = "\n".join(p.read_text() for p in (tmp_path / "feedback").rglob("*.html"))
-    assert len(list((tmp_path / "feedback").rglob("*.html"))) == 2 * len(IDS)
+    assert len(list((tmp_path / "feedback").rglob("*.html"))) == len(expected)
     assert [line for line in hidden_test_lines() if line in feedback] == []

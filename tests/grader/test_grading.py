@@ -12,11 +12,16 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from grader.adapters.reports import to_html, to_json
+from grader.application.grading import bank_problems, drawn_specs
 from grader.application.grading import test_result as shown_result
 from grader.application.ports import TestRun as Run
+from grader.domain.draw import Bank, Question
 from grader.domain.exercise import TestSpec as Spec
 from grader.domain.result import GradeResult, Outcome, Severity
+from grader.errors import GraderError
 from tests.grader.support import FIXTURE, REFERENCE, GradeFn
 
 PUBLIC = "grader_tests/public/test_rules.py::"
@@ -276,3 +281,42 @@ def test_no_path_of_the_grading_machine_reaches_the_learner(grade: GradeFn) -> N
     assert "/python /python /workspace /workspace/src/packages/data/quality/rules.py" in shown
     for host in {sys.prefix, sys.base_prefix, str(Path.home()), str(FIXTURE)}:
         assert host not in shown
+
+
+def _question(question_id: str, topic: str) -> Question:
+    return Question(question_id, topic, "?", (("a", "yes"), ("b", "no")))
+
+
+DRAW_BANK = Bank(
+    (_question("bus-1", "Events"), _question("bus-2", "Events"), _question("saga-1", "Sagas"))
+)
+
+
+def _spec(name: str, hidden: bool = True, points: int = 1) -> Spec:
+    folder = "hidden/test_answers.py" if hidden else "public/test_format.py"
+    return Spec(f"grader_tests/{folder}::{name}", name, Decimal(points), hidden)
+
+
+def test_a_draw_keeps_the_public_tests_and_the_drawn_hidden_ones_only() -> None:
+    specs = [_spec("test_format", hidden=False), _spec("test_bus_1"), _spec("test_bus_2")]
+    specs.append(_spec("test_saga_1"))
+    names = {
+        learner: [s.id.rsplit("::", 1)[-1] for s in drawn_specs(specs, DRAW_BANK, learner)]
+        for learner in ("ada", "bob", "cy", "dee")
+    }
+
+    assert all(n[0] == "test_format" for n in names.values())
+    assert all(n[2:] == ["test_saga_1"] for n in names.values())
+    assert {n[1] for n in names.values()} == {"test_bus_1", "test_bus_2"}  # they differ
+
+
+def test_a_bank_and_its_tests_must_agree() -> None:
+    specs = [_spec("test_bus_1"), _spec("test_bus_2", points=2), _spec("test_extra")]
+
+    assert bank_problems(DRAW_BANK, specs) == [
+        "hidden test test_extra grades no question of the bank",
+        "question saga-1 has no hidden test test_saga_1",
+        "the bank's hidden tests must all be worth the same points",
+    ]
+    with pytest.raises(GraderError, match="hidden test test_extra"):
+        drawn_specs(specs, DRAW_BANK, "ada")

@@ -23,8 +23,8 @@ KNOWN_LISTING = (
     "domains-independent, dynamic-imports, shared-imports-no-domain, standard-library-only"
 )
 TOP_LISTING = (
-    "answer_files, contracts, coverage, hidden_tests, hints, id, limits, notebook, points, "
-    "public_tests, section, title"
+    "answer_files, contracts, coverage, draw, hidden_tests, hints, id, limits, notebook, "
+    "points, public_tests, section, title"
 )
 LIMIT_LISTING = "file_size_mb, memory_mb, output_kb, per_test_seconds, processes, total_seconds"
 
@@ -642,3 +642,82 @@ def test_a_malformed_coverage_table_is_an_error_naming_the_field(
 
     assert f"field '{field}'" in str(error)
     assert problem in str(error)
+
+
+BANK = """
+[[question]]
+id = "bus-1"
+topic = "Events"
+prompt = "Which fits?"
+options = ["an adapter", "an event"]
+
+[[question]]
+id = "bus-2"
+topic = "Events"
+prompt = "What happens?"
+options = ["it raises", "it is isolated", "it is retried"]
+
+[[question]]
+id = "saga-1"
+topic = "Sagas"
+prompt = "In which order?"
+options = ["newest first", "oldest first"]
+"""
+
+
+def with_bank(course: Path, bank: str, table: str = 'bank = "quiz/bank.toml"') -> None:
+    (course / "src/packages/quiz").mkdir(parents=True)
+    (course / "src/packages/quiz/bank.toml").write_text(bank)
+    manifest = manifest_of(course)
+    manifest.write_text(manifest.read_text() + f"\n[draw]\n{table}\n")
+
+
+def test_a_draw_table_loads_its_bank(course: Path) -> None:
+    with_bank(course, BANK, 'bank = "quiz/bank.toml"\nseed = "2026"')
+
+    bank = load(course).draw
+
+    assert bank is not None
+    assert [q.id for q in bank.questions] == ["bus-1", "bus-2", "saga-1"]
+    assert bank.topics == ("Events", "Sagas")
+    assert bank.questions[1].options == (
+        ("a", "it raises"),
+        ("b", "it is isolated"),
+        ("c", "it is retried"),
+    )
+    assert (bank.per_topic, bank.seed) == (1, "2026")
+    assert bank.questions[1].test_name == "test_bus_2"
+
+
+@pytest.mark.parametrize(
+    ("bank", "table", "field", "problem"),
+    [
+        (BANK, 'bank = "quiz/bank.toml"\nper_topic = 2', "draw.per_topic", "topic 'Sagas'"),
+        (BANK, 'bank = "quiz/none.toml"', None, "no such file"),
+        (BANK, 'bank = "../bank.toml"', "draw.bank", "no '..'"),
+        (BANK, 'bank = "quiz/bank.toml"\nshuffle = true', "draw.shuffle", "unknown key"),
+        (BANK.replace('"bus-2"', '"bus-1"'), 'bank = "quiz/bank.toml"', "question[1].id", "twice"),
+        (BANK.replace('"bus-2"', '"Bus 2"'), 'bank = "quiz/bank.toml"', "question[1].id", "lower"),
+        (
+            BANK.replace('["newest first", "oldest first"]', '["only"]'),
+            'bank = "quiz/bank.toml"',
+            "question[2].options",
+            "2 to 8",
+        ),
+        (
+            BANK.replace('prompt = "Which fits?"', 'answer = "b"'),
+            'bank = "quiz/bank.toml"',
+            "question[0].answer",
+            "unknown key",
+        ),
+    ],
+)
+def test_a_bad_draw_or_bank_is_an_error_naming_the_field(
+    course: Path, bank: str, table: str, field: str | None, problem: str
+) -> None:
+    with_bank(course, bank, table)
+
+    error = error_of(course)
+
+    assert error.field == field
+    assert problem in error.problem

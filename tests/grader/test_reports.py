@@ -21,7 +21,15 @@ from grader.adapters.output_folder import (
     summary_markdown,
     write_atomically,
 )
-from grader.adapters.reports import SCHEMA, number, to_gradescope, to_html, to_json, to_junit
+from grader.adapters.reports import (
+    SCHEMA,
+    after_grading,
+    number,
+    to_gradescope,
+    to_html,
+    to_json,
+    to_junit,
+)
 from grader.domain.result import (
     ContractResult,
     CoverageResult,
@@ -743,6 +751,7 @@ def test_the_output_folder_saves_and_finishes(tmp_path: Path) -> None:
         "feedback",
         "gradebook.csv",
         "junit.xml",
+        "report.html",
         "results",
         "summary.json",
         "summary.md",
@@ -784,3 +793,29 @@ def test_every_format_shows_what_the_learners_own_tests_earned() -> None:
     assert "80% of the answer" in page
     assert XSS not in page
     assert to_json(COVERED)["coverage"]["files"][0]["missing"] == [13]
+
+
+EXPLAINED = """Shown after grading.
+
+## test_counts_missing_values
+Counting: every None counts once.
+
+## test_zero_is_not_missing
+Zero: 0 is a value.
+"""
+
+
+def test_after_grading_shows_the_intro_and_the_sections_of_the_tests_that_ran() -> None:
+    result = GradeResult(
+        "rules", "ada", Decimal(1), Decimal(1), TESTS[:1], (), hidden_included=True
+    )
+
+    page = to_html(result, (), EXPLAINED)
+
+    assert after_grading(EXPLAINED, result) == (
+        "Shown after grading.\n\nCounting: every None counts once."
+    )
+    assert "Counting: every None counts once." in page
+    assert "Zero: 0 is a value." not in page
+    assert "test_zero_is_not_missing" not in page
+    assert after_grading("No sections at all.\n", result) == "No sections at all."

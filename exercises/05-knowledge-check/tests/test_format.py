@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 
+import quiz
 from quiz import knowledge_check as answers
 
-OPTIONS = {"Q1": "abcdef", "Q2": "abcd", "Q3": "abcde", "Q4": "abcde", "Q5": "abcde"}
+BANK = tomllib.loads(Path(quiz.__file__).with_name("questions.toml").read_text("utf-8"))
+OPTIONS = {q["id"]: "abcdefgh"[: len(q["options"])] for q in BANK["question"]}
 
 
 @pytest.mark.points(0)
 def test_every_answer_is_a_set_of_option_letters() -> None:
-    """Every question has an answer: a non-empty set of its option letters"""
-    for question, letters in OPTIONS.items():
-        answer = getattr(answers, question, None)
+    """Every answer names a question of the bank and a non-empty set of its option letters"""
+    given = getattr(answers, "ANSWERS", None)
+    assert isinstance(given, dict), f"ANSWERS should be a dict, got {given!r}"
+    assert given, "ANSWERS is empty: answer the questions that questions() shows you"
+    for question, answer in given.items():
+        assert question in OPTIONS, f"{question!r} is not a question id of the bank"
         assert isinstance(answer, set | frozenset), f"{question} should be a set, got {answer!r}"
-        assert answer, f"{question} is empty"
-        unknown = sorted(set(answer) - set(letters))
+        assert answer, f"{question}: the answer is empty"
+        letters = OPTIONS[question]
+        unknown = sorted(set(map(str, answer)) - set(letters))
         assert not unknown, f"{question}: {unknown} are not options (use {', '.join(letters)})"
