@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from grader.application.batch import grade_safely
 from grader.application.grading import Grader
@@ -51,6 +51,8 @@ def audit_exercise(
     missing = [f for f in files if f not in reference]
     if missing:
         raise GraderError(f"{exercise.id}: the reference has no {', '.join(missing)}")
+    # The learner's own tests never decide a kill: do not pay for their coverage run.
+    exercise = replace(exercise, coverage=None)
     made = mutants(dict(reference), files)
     chosen = made
     if sample is not None and sample < len(made):

@@ -290,8 +290,9 @@ def _body_sites(node: ast.AST) -> Iterator[Site]:
             line = ast.unparse(statement).splitlines()[0][:60]
             yield Operator.REMOVE_STATEMENT, f"statement removed: {line}", remove
         for index in range(len(live) - 1):
-            if _independent(live[index], live[index + 1]):
-                continue
+            pair = (live[index], live[index + 1])
+            if _independent(*pair) or any(isinstance(st, _DEFINITIONS) for st in pair):
+                continue  # defining a function early or late changes nothing it does
 
             def swap(n: ast.AST, field: str = field, at: int = offset + index) -> None:
                 body = getattr(n, field)
