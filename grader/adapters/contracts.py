@@ -10,6 +10,7 @@ grading use case turns that report into its contract result.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -56,10 +57,39 @@ class BoundaryContracts:
         outcomes = {o.check: o for o in found}
         # import-linter failing as a whole reports under one id: it covers every contract.
         fallback = outcomes.get("import-contracts")
-        return [_result(rule, outcomes.get(rule.id) or fallback, section) for rule in rules]
+        with PARSE_LOCK:
+            return [
+                _result(rule, outcomes.get(rule.id) or fallback, section, tree) for rule in rules
+            ]
 
 
-def _result(rule: ContractRule, outcome: CheckOutcome | None, section: str) -> ContractResult:
+def imports_of(tree: Path, file: str) -> tuple[str, ...]:
+    """The modules ``file`` (under ``tree``) imports, relative imports resolved; sorted.
+
+    Read with ``ast``, never run. A file that is missing or does not parse has none.
+    """
+    path = tree / file
+    try:
+        parsed = ast.parse(path.read_text(encoding="utf-8"), filename=file)
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    package = Path(file).with_suffix("").parts
+    package = package if Path(file).name == "__init__.py" else package[:-1]
+    found: set[str] = set()
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            name = ".".join((*base, *(node.module or "").split("."))).strip(".")
+            if name:
+                found.add(name)
+    return tuple(sorted(found))
+
+
+def _result(
+    rule: ContractRule, outcome: CheckOutcome | None, section: str, tree: Path
+) -> ContractResult:
     if outcome is None:
         return ContractResult(
             rule.id,
@@ -71,7 +101,15 @@ def _result(rule: ContractRule, outcome: CheckOutcome | None, section: str) -> C
             error="this check did not run",
         )
     violations = tuple(
-        ViolationInfo(v.file, v.line, v.message, v.chain, v.advice, v.section or section)
+        ViolationInfo(
+            v.file,
+            v.line,
+            v.message,
+            v.chain,
+            v.advice,
+            v.section or section,
+            imports_of(tree, v.file) if v.file else (),
+        )
         for v in outcome.violations
     )
     earned = rule.points if outcome.kept and rule.mode is ContractMode.POINTS else 0 * rule.points

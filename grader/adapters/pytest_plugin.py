@@ -866,6 +866,9 @@ def describe(report: pytest.TestReport | pytest.CollectReport) -> str:
         message = message[0] if message else "failed"
     lines = [line for line in str(message).splitlines() if line.strip()][:12]
     text = "\n".join(lines)
+    unwritten = _unwritten(longrepr) if text.startswith("NotImplementedError") else ""
+    if unwritten:  # a starter's placeholder: say so, not the bare exception
+        text = f"`{unwritten}` is not written yet (it raises NotImplementedError)"
     where = _answer_location(longrepr)
     if where:
         text += f"\n(at {where})"
@@ -885,6 +888,20 @@ def _answer_location(longrepr: Any) -> str:
             if relative:
                 found = f"{relative}:{location.lineno}"
     return found
+
+
+def _unwritten(longrepr: Any) -> str:
+    """The answer function that raised, read from the deepest entry in the learner's
+    packages (its source lines, as pytest shows them); "" when not found."""
+    name = ""
+    for traceback, _crash, _description in getattr(longrepr, "chain", None) or []:
+        for entry in getattr(traceback, "reprentries", []):
+            location = getattr(entry, "reprfileloc", None)
+            if location is None or not _in_packages(str(location.path)):
+                continue
+            defined = re.findall(r"^\s*(?:async\s+)?def\s+(\w+)", "\n".join(entry.lines), re.M)
+            name = defined[-1] if defined else ""
+    return name
 
 
 def _in_packages(path: str) -> str:
