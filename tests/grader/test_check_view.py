@@ -12,12 +12,12 @@ import pytest
 from grader import notebook
 from grader.adapters.boundary_picture import boundary_svg
 from grader.adapters.check_view import CheckView, check_html, check_text, finishing
+from grader.domain import result as model
 from grader.domain.result import (
     ContractResult,
     Flag,
     GradeResult,
     Outcome,
-    TestResult,
     ViolationInfo,
 )
 from tests.pictures import check_picture
