@@ -34,7 +34,6 @@ import json
 import os
 import sys
 import warnings
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,6 @@ from grader.adapters.check_view import CheckView, check_html, check_text
 from grader.adapters.manifest import explanations
 from grader.adapters.notebooks import answer_path
 from grader.adapters.reports import to_json
-from grader.domain.result import GradeResult
 
 WORKSPACE_ENV = "HEXAGON_WORKSPACE"
 STATE = ".grader-state.json"
@@ -138,30 +136,9 @@ def check(exercise: str | None = None) -> None:
     state = _state(workspace())
     state.setdefault("checks", {})[exercise_id] = to_json(result)
     _save_state(workspace(), state)
-    view = _view(exercise_id, result, state.get("hints", {}).get(exercise_id, 0))
+    shown = state.get("hints", {}).get(exercise_id, 0)
+    view = api.check_view(api.app(), exercise_id, result, shown, here=Path.cwd())
     _display(check_html(result, view), check_text(result, view))
-
-
-def _view(exercise_id: str, result: GradeResult, hints_shown: int) -> CheckView:
-    """Links are relative to the notebook's folder when it is inside the course."""
-    wired = api.app()
-    exercise = wired.exercises.get(exercise_id)
-    ids = wired.exercises.ids()
-    following = ids[ids.index(exercise_id) + 1] if exercise_id in ids[:-1] else None
-    prefix = ""
-    if Path.cwd().resolve().is_relative_to(wired.course.root):
-        prefix = Path(os.path.relpath(wired.course.root, Path.cwd().resolve())).as_posix() + "/"
-    next_notebook = wired.exercises.get(following).notebook if following else None
-    return CheckView(
-        hints_total=len(exercise.hints),
-        hints_shown=hints_shown,
-        hidden_points=max(exercise.points - result.max_score, Decimal(0)),
-        next_exercise=following,
-        link_prefix=prefix,
-        next_link=f"{prefix}exercises/{following}/{next_notebook.name}"
-        if prefix and following and next_notebook
-        else "",
-    )
 
 
 def hint(exercise: str | None = None) -> None:

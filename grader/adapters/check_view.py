@@ -153,7 +153,7 @@ def next_step(result: GradeResult, view: CheckView) -> str:
     if done:
         return done
     if any(c.violations for c in result.contracts if not c.kept):
-        return "Fix the broken boundary first: its row says what to use instead."
+        return "Fix the broken boundary first: what to use instead is shown with it."
     if view.hints_shown < view.hints_total:
         return f"Stuck? hint() shows hint {view.hints_shown + 1} of {view.hints_total}."
     return "Read each failure above: it names the file and line to look at."
