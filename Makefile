@@ -9,15 +9,24 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test setup docs lint types boundaries pytest lock release bundle clean
+.PHONY: run formgrader test setup docs lint types boundaries pytest lock release bundle clean
 
 # JupyterLab refuses to run as root unless told (containers and CI machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Trainees: no nbgrader instructor UI, chapters open as notebooks (see jupyter/trainee/).
 run: setup
 	@echo "Starting JupyterLab on the course; open the URL with the token printed below."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
+		--config=jupyter/trainee/jupyter_server_config.json \
+		--LabApp.app_settings_dir=$(CURDIR)/jupyter/trainee \
 		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-welcome.ipynb
+
+# Instructors: JupyterLab with nbgrader's formgrader, Nbgrader menu and Validate button.
+formgrader: setup
+	@echo "Starting JupyterLab with nbgrader's formgrader; open the URL printed below."
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
+		--ServerApp.root_dir=. --LabApp.default_url=/formgrader
 
 test: setup lint types boundaries pytest
 
