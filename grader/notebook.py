@@ -47,7 +47,7 @@ WORKSPACE_ENV = "HEXAGON_WORKSPACE"
 STATE = ".grader-state.json"
 GRADING_ENV = "NBGRADER_EXECUTION"  # set by nbgrader while it autogrades
 NOT_HERE = (
-    "Your instructor grades this cell with nbgrader, hidden tests included. "
+    "Your instructor grades this cell with nbgrader, hidden tests included.\n"
     "Run check() above for the public tests; nothing here counts yet."
 )
 

@@ -85,6 +85,7 @@ def _edge(
     css: str,
     label: str,
     at: tuple[float, float],
+    under: tuple[str, tuple[float, float]] | None = None,
 ) -> str:
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.0f},{y:.0f}" for i, (x, y) in enumerate(points))
     dash = ' stroke-dasharray="7 5"' if css == "allowed" else ""
@@ -95,6 +96,11 @@ def _edge(
         if label
         else ""
     )
+    if under is not None:
+        text += (
+            f'<text x="{under[1][0]:.0f}" y="{under[1][1]:.0f}" fill="{colour}" '
+            f'stroke="#ffffff" stroke-width="4" paint-order="stroke">{escape(under[0])}</text>'
+        )
     return (
         f'<g class="{css}"><path d="{path}" fill="none" stroke="{colour}" '
         f'stroke-width="{width}"{dash} marker-end="url(#{css}-arrow)"/>{text}</g>'
@@ -122,18 +128,19 @@ def boundary_svg(check: str, violation: ViolationInfo) -> str | None:
     )
     where = f"{violation.file}:{violation.line}" if violation.line else violation.file
     via = " via " + " → ".join(violation.chain[1:-1]) if len(violation.chain) > 2 else ""
-    forbidden_label = f"forbidden: {where}{via}"
+    forbidden_label = f"{where}{via}"  # under the edge; "forbidden" is written above it
 
     left_w = max(len(importer), len(f"your module, in {home}")) * CHAR + 24
     right_titles = [reached, *others]
     right_w = max(max(len(t) for t in right_titles), len(target), 14) * CHAR + 24
-    label_w = max(len(forbidden_label), len(route.label)) * CHAR
-    middle = max(label_w + 28, 220)
-    left_x, right_x = PAD, PAD + left_w + middle
-    width = right_x + right_w + PAD
-    top = PAD + 26  # below the heading
+    left_x, top = PAD, PAD + 26  # below the heading
+    # The allowed route runs down from the learner's box, along its label, into the box
+    # it goes through, then up to what was wanted: nothing may overlap on the way.
+    route_x = left_x + left_w / 2
     via_w = max(len(route.via), len("the kernel")) * CHAR + 24
-    via_x = left_x + left_w + (middle - via_w) / 2
+    via_x = route_x + 8 + len(route.label) * CHAR + 16
+    right_x = max(left_x + left_w + len(forbidden_label) * CHAR + 40, via_x + via_w + 60)
+    width = right_x + right_w + PAD
     via_y = top + BOX_H + 64
     rows = max(len(right_titles), 1)
     height = max(via_y + BOX_H, top + rows * (BOX_H + GAP) - GAP) + PAD + 4
@@ -147,8 +154,9 @@ def boundary_svg(check: str, violation: ViolationInfo) -> str | None:
             [(left_x + left_w, learner_mid), (right_x - 2, learner_mid)],
             RED,
             "forbidden",
-            forbidden_label,
-            (left_x + left_w + 16, learner_mid - 8),
+            "✗ forbidden",
+            (left_x + left_w + 12, learner_mid - 7),
+            (forbidden_label, (left_x + left_w + 12, learner_mid + 16)),
         ),
         _edge(
             [
@@ -159,7 +167,7 @@ def boundary_svg(check: str, violation: ViolationInfo) -> str | None:
             GREEN,
             "allowed",
             route.label,
-            (left_x + left_w / 2 + 8, via_y - 12),
+            (route_x + 8, via_y + BOX_H / 2 - 8),
         ),
         _edge(
             [(via_x + via_w, via_y + BOX_H / 2), (right_x - 2, top + BOX_H - 8)],
@@ -174,7 +182,7 @@ def boundary_svg(check: str, violation: ViolationInfo) -> str | None:
         parts.append(_box(right_x, y, right_w, other, "also imported", GREY))
         parts.append(
             _edge(
-                [(left_x + left_w, learner_mid + 10), (right_x - 2, y + BOX_H / 2)],
+                [(left_x + left_w * 0.8, top + BOX_H), (right_x - 2, y + BOX_H / 2)],
                 GREY,
                 "also",
                 "",

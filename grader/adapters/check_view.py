@@ -15,7 +15,8 @@ Behaviour choices, stated once:
   a violation at the same ``file:line``, else the run-time or independence contract);
   ignored files are one line (``3 other files ignored``); the grader's own state file is
   never mentioned.
-* A broken boundary is drawn (:mod:`grader.adapters.boundary_picture`) in its row.
+* A broken boundary is drawn (:mod:`grader.adapters.boundary_picture`) in a row of its
+  own, as wide as the table, under its contract's row.
 * The line under the table says what to do next: when every public test and check
   passes, how many points the hidden tests still hold and which exercise comes next;
   when a boundary is broken, that boundary's advice; otherwise the next ``hint()``.
@@ -44,6 +45,12 @@ STATUS = {
 KEPT, BROKEN = ("✓", "kept", GREEN), ("✗", "broken", RED)
 COVERED, NOT_YET = ("✓", "passed", GREEN), ("✗", "not yet", RED)
 CELL = "text-align:left;vertical-align:top;padding:4px 10px"
+COLUMNS = (
+    ("Status", "7em"),
+    ("Test or check", "24%"),
+    ("Points", "4em"),
+    ("What happened", "auto"),
+)
 HIDDEN_NOTE = "These are the public tests. Hidden tests run when your work is graded."
 
 
@@ -174,9 +181,10 @@ def _cell(content: str, extra: str = "") -> str:
 
 
 def _pre(text: str) -> str:
+    """A test's message: its lines kept, long lines wrapped between words only."""
     return (
-        "<pre style='white-space:pre-wrap;margin:0;font-size:0.92em;background:none'>"
-        f"{escape(text)}</pre>"
+        "<pre style='white-space:pre-wrap;word-break:normal;overflow-wrap:normal;margin:0;"
+        f"font-size:0.92em;background:none;padding:0'>{escape(text)}</pre>"
     )
 
 
@@ -194,17 +202,20 @@ def _remedies(contract: ContractResult) -> list[tuple[str, str]]:
     return list(dict.fromkeys((v.advice, v.section) for v in contract.violations))
 
 
+def _pictures(contract: ContractResult) -> str:
+    """The contract's boundary pictures, for a row of their own under the contract's."""
+    drawn = [boundary_svg(contract.id, v) for v in contract.violations]
+    return "".join(f"<div class='picture' style='margin:4px 0'>{svg}</div>" for svg in drawn if svg)
+
+
 def _contract_html(contract: ContractResult, folded: Folded, view: CheckView) -> str:
     parts = []
     for violation in contract.violations:
         where = f"{violation.file}:{violation.line}" if violation.line else violation.file
-        picture = boundary_svg(contract.id, violation)
         also = RUN_TIME if (contract.id, violation.file, violation.line) in folded.seen else ""
         parts.append(
             f"<div style='margin-bottom:6px'><code style='white-space:nowrap'>{escape(where)}"
-            f"</code> {escape(violation.message + also)}"
-            + (f"<div class='picture' style='margin-top:4px'>{picture}</div>" if picture else "")
-            + "</div>"
+            f"</code> {escape(violation.message + also)}</div>"
         )
     for advice, section in _remedies(contract):
         if advice:
@@ -227,12 +238,15 @@ def check_html(result: GradeResult, view: CheckView) -> str:
         f"{_cell(_pre(t.message))}</tr>"
         for t in result.tests
     ]
-    rows += [
-        f"<tr>{_status(*contract_status(c))}{_cell('Boundary: ' + escape(c.name))}"
-        f"{_cell(points(c.earned, c.points, c.mode), ';white-space:nowrap')}"
-        f"{_cell(_contract_html(c, folded, view))}</tr>"
-        for c in result.contracts
-    ]
+    for c in result.contracts:
+        rows.append(
+            f"<tr>{_status(*contract_status(c))}{_cell('Boundary: ' + escape(c.name))}"
+            f"{_cell(points(c.earned, c.points, c.mode), ';white-space:nowrap')}"
+            f"{_cell(_contract_html(c, folded, view))}</tr>"
+        )
+        pictures = _pictures(c)
+        if pictures:  # the whole width of the table: the picture stays readable
+            rows.append(f"<tr><td colspan='4' style='{CELL}'>{pictures}</td></tr>")
     if result.coverage is not None:
         cov = result.coverage
         rows.append(
@@ -240,10 +254,7 @@ def check_html(result: GradeResult, view: CheckView) -> str:
             f"{_cell(COVERAGE_TITLE)}{_cell(points(cov.earned, cov.points), ';white-space:nowrap')}"
             f"{_cell(_pre(coverage_details(cov)))}</tr>"
         )
-    head = "".join(
-        f"<th style='{CELL}'>{name}</th>"
-        for name in ("Status", "Test or check", "Points", "What happened")
-    )
+    head = "".join(f"<th style='{CELL};width:{width}'>{name}</th>" for name, width in COLUMNS)
     listed = "".join(f"<li>{escape(line)}</li>" for line in notes(folded.left))
     colour = GREEN if passed_all(result) else AMBER
     step = next_step(result, view)
@@ -258,7 +269,7 @@ def check_html(result: GradeResult, view: CheckView) -> str:
     return (
         "<div class='hexagon-check' style='text-align:left'>"
         f"<p style='font-weight:600;color:{colour};margin:0 0 6px'>{escape(result.summary)}</p>"
-        "<table style='border-collapse:collapse;margin:0;width:100%'>"
+        "<table style='border-collapse:collapse;margin:0;width:100%;table-layout:auto'>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         + (f"<ul style='margin:6px 0'>{listed}</ul>" if listed else "")
         + f"<p class='next-step' style='font-weight:600;color:{colour}'>{step}</p>"
