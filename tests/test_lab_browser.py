@@ -257,3 +257,24 @@ def test_a_correct_answer_names_the_next_exercise(page: Any) -> None:
     assert_no_hidden_title(page)
     output.scroll_into_view_if_needed()
     shot(page, "05-correct")
+
+
+def test_the_welcome_notebook_opens_clean_and_the_course_folder_starts_with_chapters(
+    page: Any, lab: str
+) -> None:
+    page.goto(lab.replace(f"exercises/{EXERCISE}/{NOTEBOOK.name}", "course/00-welcome.ipynb"))
+    page.locator(".jp-NotebookPanel:visible .jp-MarkdownCell.jp-mod-rendered").first.wait_for(
+        timeout=90_000
+    )
+    wait_idle(page)
+    page.wait_for_timeout(2_000)
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="00-welcome.ipynb")
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
+    text = page.locator(".jp-NotebookPanel:visible").inner_text()
+    assert "Welcome: the kernel in three cells" in text
+    assert "exercises/06-capstone" in text
+    names = page.locator(".jp-DirListing-itemText").all_inner_texts()
+    assert "_hooks" not in names
+    assert "assets" not in names
+    assert names[0] == "guides"
+    shot(page, "06-welcome")

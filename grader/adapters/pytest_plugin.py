@@ -868,7 +868,7 @@ def describe(report: pytest.TestReport | pytest.CollectReport) -> str:
     text = "\n".join(lines)
     unwritten = _unwritten(longrepr) if text.startswith("NotImplementedError") else ""
     if unwritten:  # a starter's placeholder: say so, not the bare exception
-        text = f"`{unwritten}` is not written yet (it raises NotImplementedError)"
+        text = f"`{unwritten}` is not written yet ({text.splitlines()[0]})"
     where = _answer_location(longrepr)
     if where:
         text += f"\n(at {where})"
