@@ -7,6 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+LAB_OPTIONS ?=  # more JupyterLab options for run and formgrader, e.g. --ServerApp.token=...
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run formgrader test setup docs lint types boundaries pytest lock release bundle clean
@@ -20,13 +21,13 @@ run: setup
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
 		--config=jupyter/trainee/jupyter_server_config.json \
 		--LabApp.app_settings_dir=$(CURDIR)/jupyter/trainee \
-		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-welcome.ipynb
+		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-welcome.ipynb $(LAB_OPTIONS)
 
 # Instructors: JupyterLab with nbgrader's formgrader, Nbgrader menu and Validate button.
 formgrader: setup
 	@echo "Starting JupyterLab with nbgrader's formgrader; open the URL printed below."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
-		--ServerApp.root_dir=. --LabApp.default_url=/formgrader
+		--ServerApp.root_dir=. --LabApp.default_url=/formgrader $(LAB_OPTIONS)
 
 test: setup lint types boundaries pytest
 

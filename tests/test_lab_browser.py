@@ -3,7 +3,8 @@
 JupyterLab is started by ``make run`` itself (the trainee's settings: no nbgrader UI,
 chapters as notebooks), with its state kept out of the checkout: the learner's
 workspace (``$HEXAGON_WORKSPACE``), JupyterLab's user settings (autosave off, so the
-release notebook is never written) and workspaces all live in a temporary folder.
+release notebook is never written), its workspaces and the notebooks' checkpoints all
+live in a temporary folder; the test fails if a file of the checkout changed.
 Debian's chromium, headless, driven by Playwright, runs the notebook three times: with
 the starter, with a boundary violation, with a correct answer. Screenshots go to
 ``artifacts/screenshots/lab-*.png``.
@@ -63,8 +64,14 @@ def free_port() -> int:
         return port
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def checkout() -> dict[str, str]:
+    """The course's and exercises' files, with a digest of each: they must not change."""
+    return {
+        path.relative_to(ROOT).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for folder in ("course", "exercises")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +89,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
     }
-    before = digest(NOTEBOOK)
+    before = checkout()
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        [
+            "make",
+            "--no-print-directory",
+            "run",
+            f"PORT={port}",
+            f"LAB_OPTIONS=--FileCheckpoints.checkpoint_dir={state / 'checkpoints'}",
+        ],
         cwd=ROOT,
         env=env,
         stdout=(state / "lab.log").open("w"),
@@ -110,7 +123,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=20)
-    assert digest(NOTEBOOK) == before, "the release notebook was written to"
+    assert checkout() == before, "the browser session changed files of the checkout"
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ Behaviour choices, stated once:
   own, as wide as the table, under its contract's row.
 * The line under the table says what to do next: when every public test and check
   passes, how many points the hidden tests still hold and which exercise comes next;
-  when a boundary is broken, that boundary's advice; otherwise the next ``hint()``.
+  when a boundary is broken, to mend it first (its advice is in its row); otherwise the
+  next ``hint()``.
 * Hidden tests are never named here: only public results reach this view.
 """
 
