@@ -7,23 +7,30 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
+LAB_OPTIONS ?=  # more JupyterLab options for run and formgrader, e.g. --ServerApp.token=...
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run instructor test setup docs lint types boundaries pytest lock release bundle clean
+.PHONY: run formgrader instructor test setup docs lint types boundaries pytest lock release bundle clean
 
 # JupyterLab refuses to run as root unless told (containers and CI machines run as root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Trainees: no nbgrader instructor UI, chapters open as notebooks (see jupyter/trainee/).
 run: setup
 	@echo "Starting JupyterLab on the course; open the URL with the token printed below."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
-		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-welcome.ipynb
+		--config=jupyter/trainee/jupyter_server_config.json \
+		--LabApp.app_settings_dir=$(CURDIR)/jupyter/trainee \
+		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/course/00-welcome.ipynb $(LAB_OPTIONS)
 
-# Instructors: JupyterLab with nbgrader's formgrader and instructor tools.
-instructor: setup
+# Instructors: JupyterLab with nbgrader's formgrader, Nbgrader menu and Validate button.
+formgrader: setup
 	@echo "Starting JupyterLab with nbgrader's formgrader; open the URL printed below."
 	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
-		--ServerApp.root_dir=. --LabApp.default_url=/formgrader
+		--ServerApp.root_dir=. --LabApp.default_url=/formgrader $(LAB_OPTIONS)
+
+# The same, by the name the instructor guide also uses.
+instructor: formgrader
 
 test: setup lint types boundaries pytest
 

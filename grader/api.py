@@ -6,8 +6,11 @@ the checkout this package lives in) and returns the typed result; nothing is pri
 
 from __future__ import annotations
 
+import os
+from decimal import Decimal
 from pathlib import Path
 
+from grader.adapters.check_view import CheckView
 from grader.adapters.manifest import reference_answers
 from grader.adapters.output_folder import OutputFolder
 from grader.application.batch import BatchOutcome, grade_safely, run_batch
@@ -26,6 +29,35 @@ def check(exercise: str, workspace: Path, course: Path | None = None) -> GradeRe
     chosen = wired.exercises.get(exercise)
     submission = wired.reader.read(workspace, [chosen], "you")
     return grade_safely(wired.grader, chosen, submission, include_hidden=False)
+
+
+def check_view(
+    wired: App,
+    exercise_id: str,
+    result: GradeResult,
+    hints_shown: int = 0,
+    here: Path | None = None,
+) -> CheckView:
+    """What ``check()`` shows beside ``result``: hints, the hidden tests' points, the next
+    exercise. Links are relative to ``here`` (a notebook's folder) when it is inside the
+    course; without ``here`` there are none (a terminal cannot follow them)."""
+    exercise = wired.exercises.get(exercise_id)
+    ids = wired.exercises.ids()
+    following = ids[ids.index(exercise_id) + 1] if exercise_id in ids[:-1] else None
+    prefix = ""
+    if here is not None and here.resolve().is_relative_to(wired.course.root):
+        prefix = Path(os.path.relpath(wired.course.root, here.resolve())).as_posix() + "/"
+    notebook = wired.exercises.get(following).notebook if following else None
+    return CheckView(
+        hints_total=len(exercise.hints),
+        hints_shown=hints_shown,
+        hidden_points=max(exercise.points - result.max_score, Decimal(0)),
+        next_exercise=following,
+        link_prefix=prefix,
+        next_link=f"{prefix}exercises/{following}/{notebook.name}"
+        if prefix and following and notebook
+        else "",
+    )
 
 
 def grade(

@@ -1,4 +1,4 @@
-"""``grader``: check, grade, batch, report and validate from the command line.
+"""``grader``: check, watch, grade, batch, report, validate and audit from the command line.
 
 Bad input is reported in one sentence on stderr with exit status 2, never as a
 traceback; ``check`` exits 1 when public tests or checks fail, so it can gate CI.
@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
+from grader import api
 from grader.adapters.audit_files import audit_marks
 from grader.adapters.audit_report import audit_html, audit_json, show_audit
 from grader.adapters.bundle import build_bundle
@@ -25,6 +26,7 @@ from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
 from grader.adapters.terminal import show
+from grader.adapters.watch import watch_and_check
 from grader.application.audit import audit_all
 from grader.application.batch import distinct_learners, grade_safely, run_batch
 from grader.application.validation import validate
@@ -40,15 +42,44 @@ def _exercises(app: App, which: str) -> list[Exercise]:
     return app.exercises.all() if which == "all" else [app.exercises.get(which)]
 
 
-def cmd_check(app: App, args: argparse.Namespace, console: Console) -> int:
-    exercise = app.exercises.get(args.exercise)
-    workspace = Path(args.workspace) if args.workspace else app.course.packages
+def learner_workspace(app: App, exercise: Exercise, given: str | None) -> Path:
+    """The folder to check: the one given, else the exercise's own ``workspace/``."""
+    if given:
+        folder = Path(given)
+        if not folder.is_dir():
+            raise GraderError(f"{folder} is not a folder of answer files")
+        return folder
+    folder = app.course.exercises / exercise.id / "workspace"
+    if not folder.is_dir():
+        notebook = exercise.notebook.name if exercise.notebook else f"{exercise.id}.ipynb"
+        raise GraderError(
+            f"{folder} does not exist yet: open exercises/{exercise.id}/{notebook} "
+            "(make run) and run its %%answer cells, which create it, or put your answer "
+            f"files there under their path in src/packages ({exercise.answer_files[0]})"
+        )
+    return folder
+
+
+def _check_once(app: App, exercise: Exercise, workspace: Path, console: Console) -> bool:
     submission = app.reader.read(workspace, [exercise], "you")
     result = grade_safely(app.grader, exercise, submission, include_hidden=False)
-    hint = exercise.hints[0] if exercise.hints and not result.full_marks else None
-    show(console, result, hint)
+    show(console, result, api.check_view(app, exercise.id, result))
     console.print("[dim]Hidden tests run when your work is graded.[/]")
-    return 0 if result.full_marks else 1
+    return result.full_marks
+
+
+def cmd_check(app: App, args: argparse.Namespace, console: Console) -> int:
+    exercise = app.exercises.get(args.exercise)
+    workspace = learner_workspace(app, exercise, args.workspace)
+    return 0 if _check_once(app, exercise, workspace, console) else 1
+
+
+def cmd_watch(app: App, args: argparse.Namespace, console: Console) -> int:
+    exercise = app.exercises.get(args.exercise)
+    workspace = learner_workspace(app, exercise, args.workspace)
+    return watch_and_check(
+        workspace, lambda: _check_once(app, exercise, workspace, console), console
+    )
 
 
 def cmd_grade(app: App, args: argparse.Namespace, console: Console) -> int:
@@ -190,12 +221,18 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--course", type=Path, help="the course checkout (default: this one)")
     commands = main.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="run an exercise's public tests on your work")
-    check.add_argument("exercise", help="the exercise id, e.g. 01-adapter")
-    check.add_argument(
-        "workspace", nargs="?", help="folder with your answer files (default: src/packages)"
-    )
-    check.set_defaults(run=cmd_check)
+    for name, run, about in (
+        ("check", cmd_check, "run an exercise's public tests on your work"),
+        ("watch", cmd_watch, "check again on every save (Ctrl-C stops)"),
+    ):
+        command = commands.add_parser(name, help=about)
+        command.add_argument("exercise", help="the exercise id, e.g. 01-adapter")
+        command.add_argument(
+            "workspace",
+            nargs="?",
+            help="folder with your answer files (default: exercises/<id>/workspace)",
+        )
+        command.set_defaults(run=run)
 
     grade = commands.add_parser("grade", help="grade one submission, hidden tests included")
     grade.add_argument("exercise", help="an exercise id, or 'all'")

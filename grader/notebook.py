@@ -18,6 +18,8 @@ Behaviour choices, stated once:
   Hidden tests run only when the work is graded.
 * ``check()``, ``hint()`` and ``progress()`` show their results and return nothing, so a
   cell ends without a repr; use :mod:`grader.api` for the typed results.
+* ``autograde()`` grades only inside ``nbgrader autograde``; run anywhere else it says
+  so and shows nothing of the hidden tests.
 * ``hint()`` reveals the exercise's hints one at a time; ``progress()`` shows the last
   check of every exercise.
 * ``questions("your-id")`` shows the questions drawn for you in an exercise that grades
@@ -39,27 +41,19 @@ from pathlib import Path
 from typing import Any
 
 from grader import api
+from grader.adapters.check_view import CheckView, check_html, check_text
 from grader.adapters.manifest import explanations
 from grader.adapters.notebooks import answer_path
-from grader.adapters.reports import (
-    COVERAGE_TITLE,
-    after_grading,
-    coverage_details,
-    number,
-    to_json,
-)
+from grader.adapters.reports import after_grading, to_json
 from grader.domain.draw import draw
-from grader.domain.result import GradeResult, Outcome
 
 WORKSPACE_ENV = "HEXAGON_WORKSPACE"
 STATE = ".grader-state.json"
-MARKS = {
-    Outcome.PASSED: "✅",
-    Outcome.FAILED: "❌",
-    Outcome.ERROR: "💥",
-    Outcome.TIMEOUT: "⏱️",
-    Outcome.MISSING: "❓",
-}
+GRADING_ENV = "NBGRADER_EXECUTION"  # set by nbgrader while it autogrades
+NOT_HERE = (
+    "Your instructor grades this cell with nbgrader, hidden tests included.\n"
+    "Run check() above for the public tests; nothing here counts yet."
+)
 
 
 def workspace() -> Path:
@@ -146,9 +140,9 @@ def check(exercise: str | None = None) -> None:
     state = _state(workspace())
     state.setdefault("checks", {})[exercise_id] = to_json(result)
     _save_state(workspace(), state)
-    hints = api.app().exercises.get(exercise_id).hints
     shown = state.get("hints", {}).get(exercise_id, 0)
-    _display(_render(result, len(hints), shown), _text(result))
+    view = api.check_view(api.app(), exercise_id, result, shown, here=Path.cwd())
+    _display(check_html(result, view), check_text(result, view))
 
 
 def hint(exercise: str | None = None) -> None:
@@ -178,7 +172,8 @@ def progress() -> None:
         )
         last = _state(folder).get("checks", {}).get(exercise_id)
         rows[exercise_id] = (
-            f"{last['score']}/{last['max_score']}" + (" ✅" if last["full_marks"] else "")
+            f"{last['score']}/{last['max_score']}"
+            + (" ✓ all public tests pass" if last["full_marks"] else "")
             if last
             else "not checked yet"
         )
@@ -218,17 +213,23 @@ def questions(learner: str | None = None, exercise: str | None = None) -> None:
     _display("".join(markup) + "</ol>", "\n".join(text))
 
 
-def autograde(exercise: str) -> float:
+def autograde(exercise: str) -> float | None:
     """For nbgrader test cells: grade this notebook's answers, hidden tests included.
 
-    Returns the score, which nbgrader records as the cell's partial credit.
+    Only inside ``nbgrader autograde`` (``$NBGRADER_EXECUTION`` is ``autograde``): there
+    it returns the score, which nbgrader records as the cell's partial credit. Anywhere
+    else (Run All Cells on the learner's machine, nbgrader's Validate) it says that the
+    instructor grades this cell and returns None: no hidden test's title, no second score.
     """
+    if os.environ.get(GRADING_ENV) != "autograde":
+        print(NOT_HERE)
+        return None
     # nbgrader gives 0 to a grade cell that wrote to stderr: keep stray warnings out.
     with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         (result,) = api.grade(exercise, workspace(), learner=nbgrader_student())
         explained = after_grading(explanations(api.app().exercises.get(exercise)), result)
-    print(_text(result))
+    print(check_text(result, CheckView()))
     if explained:
         print("\n" + explained)
     return float(result.score)
@@ -243,78 +244,6 @@ def nbgrader_student(folder: Path | None = None) -> str:
 
 
 # ------------------------------------------------------------------ rendering
-
-
-def _text(result: GradeResult) -> str:
-    lines = []
-    for test in result.tests:
-        first = test.message.splitlines()[0] if test.message else ""
-        lines.append(
-            f"{MARKS[test.outcome]} {test.title} ({number(test.earned)}/"
-            f"{number(test.points)}) {first}".rstrip()
-        )
-    for contract in result.contracts:
-        mark = "✅" if contract.kept else "❌"
-        lines.append(f"{mark} boundary check: {contract.name}")
-        for violation in contract.violations:
-            lines.append(f"   {violation.file}:{violation.line or ''} {violation.message}")
-            if violation.advice:
-                lines.append(f"   instead: {violation.advice}")
-    if result.coverage is not None:
-        coverage = result.coverage
-        mark = "✅" if coverage.earned == coverage.points else "❌"
-        lines.append(
-            f"{mark} {COVERAGE_TITLE} ({number(coverage.earned)}/{number(coverage.points)})"
-        )
-        lines += [f"   {line}" for line in coverage_details(coverage).splitlines()]
-    lines.append(result.summary)
-    return "\n".join(lines)
-
-
-def _render(result: GradeResult, hint_count: int, hints_shown: int) -> str:
-    e = html.escape
-    rows = "".join(
-        f"<tr><td>{MARKS[t.outcome]}</td><td>{e(t.title)}</td>"
-        f"<td>{number(t.earned)}/{number(t.points)}</td>"
-        f"<td><pre style='white-space:pre-wrap;margin:0'>{e(t.message)}</pre></td></tr>"
-        for t in result.tests
-    )
-    for c in result.contracts:
-        details = "".join(
-            f"<div><code>{e(v.file)}:{v.line or ''}</code> {e(v.message)}"
-            f"<br><b>Instead:</b> {e(v.advice)}"
-            + (f"<br><b>Read:</b> {e(v.section)}" if v.section else "")
-            + "</div>"
-            for v in c.violations
-        )
-        rows += (
-            f"<tr><td>{'✅' if c.kept else '❌'}</td><td>Boundary check: {e(c.name)}</td>"
-            f"<td>{number(c.earned)}/{number(c.points)}</td>"
-            f"<td>{details}{e(c.error or '')}</td></tr>"
-        )
-    if result.coverage is not None:
-        coverage = result.coverage
-        rows += (
-            f"<tr><td>{'✅' if coverage.earned == coverage.points else '❌'}</td>"
-            f"<td>{COVERAGE_TITLE}</td><td>{number(coverage.earned)}/{number(coverage.points)}</td>"
-            f"<td><pre style='white-space:pre-wrap;margin:0'>{e(coverage_details(coverage))}"
-            "</pre></td></tr>"
-        )
-    notes = "".join(f"<li>{e(f.message)}</li>" for f in result.flags if f.kind != "ignored-file")
-    next_hint = (
-        f"<p>Stuck? <code>hint()</code> shows hint {hints_shown + 1} of {hint_count}.</p>"
-        if not result.full_marks and hints_shown < hint_count
-        else ""
-    )
-    colour = "#1a7f37" if result.full_marks else "#9a6700"
-    return (
-        f"<p style='font-weight:600;color:{colour}'>{e(result.summary)}</p>"
-        "<table><tr><th></th><th>Test or check</th><th>Points</th><th>What happened</th></tr>"
-        f"{rows}</table>"
-        + (f"<ul>{notes}</ul>" if notes else "")
-        + next_hint
-        + "<p><i>These are the public tests. Hidden tests run when your work is graded.</i></p>"
-    )
 
 
 def _display(markup: str, text: str) -> None:

@@ -76,6 +76,9 @@ if [ "${1:-}" = "--relock" ]; then
 else
     "${pip[@]}" install --quiet -c "$lock" -e "$extras"
 fi
+# The kernel names this venv's Python by its full path, so jupytext gives a Markdown chapter
+# opened in JupyterLab this kernel (and JupyterLab asks no "Select Kernel" question).
+.venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 sed -e 's/#.*//' requirements/npm.txt | while read -r spec integrity; do
     [ -n "$spec" ] && fetch_npm "$spec" "$integrity"
 done

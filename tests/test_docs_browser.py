@@ -158,6 +158,15 @@ def test_the_mermaid_diagrams_render_as_svg(page: Any, base_url: str) -> None:
     shot(page, "saga-sequence")
 
 
+def test_the_troubleshooting_chapter_shows_a_broken_boundary(page: Any, base_url: str) -> None:
+    open_page(page, base_url + "troubleshooting/")
+    picture = page.locator("svg.boundary-picture")
+    assert picture.count() == 1
+    assert picture.bounding_box()["width"] > 600  # readable, not squeezed
+    picture.scroll_into_view_if_needed()
+    shot(page, "troubleshooting-picture")
+
+
 def test_the_api_reference_and_an_exercise_page_render(page: Any, base_url: str) -> None:
     open_page(page, base_url + "reference/api/saga/")
     assert page.locator("[id='shared.integration.saga.SagaOrchestrator']").count() == 1

@@ -12,6 +12,7 @@ import json
 import re
 import sys
 import tomllib
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +31,7 @@ from tests.docs_support import (
 from tests.exercises.support import answers_given, bank_key
 
 HOOKS = COURSE / "_hooks"
+SVG = "{http://www.w3.org/2000/svg}"
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS")
 THIRD_PARTY_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/vendor/")
 
@@ -310,6 +312,18 @@ def test_the_dependency_diagram_has_the_real_domains(site: BuiltSite) -> None:
     for domain in domains:
         assert f'["{domain}"]' in html.unescape(diagram), domain
     assert "No domain imports another domain" in markup
+
+
+def test_the_troubleshooting_chapter_shows_the_picture_check_draws(site: BuiltSite) -> None:
+    markup = page_text(site, "troubleshooting/index.html")
+    svg = markup.split('<div class="boundary-picture-example">', 1)[1].split("</div>", 1)[0]
+    root = ET.fromstring(svg)
+    assert root.get("data-forbidden") == (
+        "data.data_quality.adapters.anomaly_detection -> "
+        "data.anomaly_detection.application.detection"
+    )
+    forbidden = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "forbidden")
+    assert "data/data_quality/adapters/anomaly_detection.py:3" in "".join(forbidden.itertext())
 
 
 @pytest.mark.slow

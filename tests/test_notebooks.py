@@ -55,6 +55,7 @@ def test_the_walkthroughs_are_all_here() -> None:
         "patterns/event-bus-walkthrough.ipynb",
         "patterns/saga-walkthrough.ipynb",
         "tools-walkthrough.ipynb",
+        "security-walkthrough.ipynb",
         "pitfalls.ipynb",
     } <= names
 
@@ -84,6 +85,53 @@ def test_the_welcome_notebook_shows_the_kernel_at_work() -> None:
     text = printed(COURSE / "00-welcome.ipynb")
     assert "payments: 1 issue(s) in 2 rows" in text
     assert "1 event received; all handlers succeeded: True" in text
+
+
+def test_the_welcome_notebook_keeps_its_title_and_ends_with_the_path() -> None:
+    notebook = nbformat.read(COURSE / "00-welcome.ipynb", as_version=4)
+    code = sum(cell.cell_type == "code" for cell in notebook.cells)
+    words = {3: "three", 4: "four", 5: "five"}
+    assert notebook.cells[0].source.startswith(f"# Welcome: the kernel in {words[code]} cells")
+    path = notebook.cells[-1].source
+    exercises = sorted(p.name for p in (ROOT / "exercises").glob("*/exercise.toml"))
+    folders = sorted(p.parent.name for p in (ROOT / "exercises").glob("*/exercise.toml"))
+    assert exercises
+    positions = [path.index(f"`exercises/{folder}`") for folder in folders]
+    assert positions == sorted(positions)  # in the course's order
+    assert path.index("boundaries.md") < positions[0]  # chapters first
+
+
+def test_the_security_walkthrough_shows_each_refusal() -> None:
+    text = printed(COURSE / "security-walkthrough.ipynb")
+    assert "PermissionDenied -> user 'linus' lacks permission 'data:write'" in text
+    assert "NotAuthenticated -> __main__.export_customers requires 'data:write'" in text
+    assert "plain thread: NotAuthenticated" in text
+    assert "copied:       read orders" in text
+    assert "linus data:write DENIED" in text
+    assert "MANUAL policy/export/stays_home" in text
+    assert "blocked by: ['no_email']" in text
+    assert "refused before any data was looked at" in text
+
+
+KERNEL_METADATA = {
+    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+    "language_info": {"name": "python", "mimetype": "text/x-python", "file_extension": ".py"},
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*NOTEBOOKS, *sorted((ROOT / "exercises").glob("*/*.ipynb"))],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_notebook_carries_the_kernels_own_metadata(path: Path) -> None:
+    """JupyterLab rewrites a notebook's kernelspec and language_info from the kernel when
+    it starts, and marks the notebook unsaved if anything changed: so nothing may."""
+    metadata = nbformat.read(path, as_version=4).metadata
+    assert metadata["kernelspec"] == KERNEL_METADATA["kernelspec"]
+    info = metadata["language_info"]
+    assert KERNEL_METADATA["language_info"].items() <= info.items()
+    assert {"codemirror_mode", "nbconvert_exporter", "pygments_lexer", "version"} <= set(info)
 
 
 def test_the_adapters_walkthrough_shows_each_failure() -> None:

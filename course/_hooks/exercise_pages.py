@@ -131,7 +131,10 @@ def exercise_markdown(page: ExercisePage, docs: Path) -> str:
         f"{bank_markdown(page.bank)}"
         "---\n\n"
         f"Open the exercise's notebook from `{FOLDER}/{page.id}/` in JupyterLab "
-        f"(`make run`), and check your work with `grader check {page.id}`.\n"
+        "(`make run`), and check your work from the repository root with "
+        f"`.venv/bin/grader check {page.id}` (its `workspace/`, which the notebook's "
+        f"`%%answer` cells fill), or `.venv/bin/grader watch {page.id}` to check again "
+        "on every save.\n"
     )
 
 
@@ -145,7 +148,7 @@ def index_markdown(pages: list[ExercisePage]) -> str:
         )
     rows = "\n".join(f"| [{p.title}]({p.id}.md) | `{p.id}` | {p.points:g} |" for p in pages)
     return head + (
-        "Each exercise is a notebook you solve in JupyterLab; `grader check <id>` runs "
+        "Each exercise is a notebook you solve in JupyterLab; `.venv/bin/grader check <id>` runs "
         "its public tests on your work, and the hidden tests run when it is graded.\n\n"
         f"| exercise | id | points |\n|---|---|---:|\n{rows}\n"
     )

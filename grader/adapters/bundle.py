@@ -22,6 +22,8 @@ INCLUDED = (
     "grader",
     "exercises",
     "course",
+    "jupyter",  # make run's JupyterLab settings for trainees
+    "jupytext.toml",  # how JupyterLab opens the chapters as notebooks
 )
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", "workspace", ".pytest_cache"}
 SKIPPED_SUFFIXES = (".pyc", ".egg-info")

@@ -4,12 +4,13 @@ The checker's code and the contracts config come from the grader's reference cop
 never from the workspace: only the workspace's source is read.
 
 ``runtime-imports`` is a contract id too, but it is not checked here: the import watch
-inside the test process reports it (see :mod:`grader.adapters.pytest_plugin`), and the
+inside the test process reports it (see :mod:`grader.adapters.inprocess`), and the
 grading use case turns that report into its contract result.
 """
 
 from __future__ import annotations
 
+import ast
 import configparser
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from deployment.boundaries.config import load
 from deployment.boundaries.import_contracts import run_contracts
 from deployment.boundaries.model import CheckOutcome
 from deployment.boundaries.static_scan import SCANS, scan
-from grader.adapters.integrity import PARSE_LOCK
+from grader.adapters.parsing import PARSE_LOCK
 from grader.application.ports import RUNTIME_IMPORTS, Workspace
 from grader.domain.exercise import ContractMode, ContractRule
 from grader.domain.result import ContractResult, ViolationInfo
@@ -66,10 +67,39 @@ class BoundaryContracts:
         outcomes = {o.check: o for o in found}
         # import-linter failing as a whole reports under one id: it covers every contract.
         fallback = outcomes.get("import-contracts")
-        return [_result(rule, outcomes.get(rule.id) or fallback, section) for rule in rules]
+        with PARSE_LOCK:
+            return [
+                _result(rule, outcomes.get(rule.id) or fallback, section, tree) for rule in rules
+            ]
 
 
-def _result(rule: ContractRule, outcome: CheckOutcome | None, section: str) -> ContractResult:
+def imports_of(tree: Path, file: str) -> tuple[str, ...]:
+    """The modules ``file`` (under ``tree``) imports, relative imports resolved; sorted.
+
+    Read with ``ast``, never run. A file that is missing or does not parse has none.
+    """
+    path = tree / file
+    try:
+        parsed = ast.parse(path.read_text(encoding="utf-8"), filename=file)
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    package = Path(file).with_suffix("").parts
+    package = package if Path(file).name == "__init__.py" else package[:-1]
+    found: set[str] = set()
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            name = ".".join((*base, *(node.module or "").split("."))).strip(".")
+            if name:
+                found.add(name)
+    return tuple(sorted(found))
+
+
+def _result(
+    rule: ContractRule, outcome: CheckOutcome | None, section: str, tree: Path
+) -> ContractResult:
     if outcome is None:
         return ContractResult(
             rule.id,
@@ -81,7 +111,15 @@ def _result(rule: ContractRule, outcome: CheckOutcome | None, section: str) -> C
             error="this check did not run",
         )
     violations = tuple(
-        ViolationInfo(v.file, v.line, v.message, v.chain, v.advice, v.section or section)
+        ViolationInfo(
+            v.file,
+            v.line,
+            v.message,
+            v.chain,
+            v.advice,
+            v.section or section,
+            imports_of(tree, v.file) if v.file else (),
+        )
         for v in outcome.violations
     )
     earned = rule.points if outcome.kept and rule.mode is ContractMode.POINTS else 0 * rule.points

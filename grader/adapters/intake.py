@@ -39,6 +39,7 @@ MAX_RATIO = 200
 MAX_LISTED = 50
 MAX_TEXT = 300
 
+GRADER_FILES = (".grader-state.json",)  # written into a workspace by check() and hint()
 Entry = tuple[str, int, Callable[[], bytes]]  # name, size in bytes, how to read it
 # What reading one file or zip member may raise: it costs that file only.
 UNREADABLE = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
@@ -59,7 +60,8 @@ class _Gathering:
         if name.endswith(".ipynb"):
             self._notebook(name, size, read)
         elif key is None:
-            self.ignored.append(name)
+            if PurePosixPath(name).name not in GRADER_FILES:  # never warn of our own files
+                self.ignored.append(name)
         elif size > MAX_FILE_BYTES:
             self.problems.append(
                 f"{name} is {size // 1024} KB, over the {MAX_FILE_BYTES // 1024} KB "

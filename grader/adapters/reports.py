@@ -14,7 +14,8 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
-from grader.domain.result import CoverageResult, GradeResult, Outcome
+from grader.adapters.boundary_picture import boundary_svg
+from grader.domain.result import CoverageResult, GradeResult, Outcome, ViolationInfo
 
 SCHEMA = "hexagon-grader/result/v1"
 
@@ -152,6 +153,7 @@ text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:0;font-size:.
 .passed{color:#1a7f37}.failed,.error,.timeout,.missing,.broken{color:#cf222e}
 .flag{background:#fff8c5;padding:.5rem;margin:.3rem 0;border-radius:4px}
 footer{color:#666;font-size:.8rem;margin-top:2rem}
+code{white-space:nowrap}
 """
 
 
@@ -168,7 +170,7 @@ def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = 
         f"<tr><td class='{'passed' if c.kept else 'broken'}'>{'kept' if c.kept else 'broken'}</td>"
         f"<td>{e(c.name)} <small>({e(c.mode)})</small></td>"
         f"<td>{number(c.earned)}/{number(c.points)}</td>"
-        f"<td>{''.join(_violation(v) for v in c.violations)}{e(c.error or '')}</td></tr>"
+        f"<td>{''.join(_violation(c.id, v) for v in c.violations)}{e(c.error or '')}</td></tr>"
         for c in result.contracts
     )
     own = _coverage_html(result.coverage) if result.coverage else ""
@@ -220,11 +222,13 @@ def _coverage_html(coverage: CoverageResult) -> str:
     )
 
 
-def _violation(violation: Any) -> str:
+def _violation(check: str, violation: ViolationInfo) -> str:
     e = html.escape
     chain = " → ".join(violation.chain)
     read = f"<br>Read: {e(violation.section)}" if violation.section else ""
+    picture = boundary_svg(check, violation)
     return (
         f"<p><code>{e(violation.file)}:{violation.line or ''}</code> {e(violation.message)}"
         f"<br><small>{e(chain)}</small><br>{e(violation.advice)}{read}</p>"
+        + (f"<div class='picture'>{picture}</div>" if picture else "")
     )

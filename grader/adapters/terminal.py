@@ -1,7 +1,10 @@
-"""Shows results in the terminal with rich.
+"""Shows results in the terminal with rich, with the words of ``check()`` in a notebook.
 
-Every text a learner's code could have chosen (messages, file names, the summary) is
-escaped: ``[/]`` in an exception is text, never rich markup.
+Statuses are words as well as colours; a gate contract says ``gate``; a violation's
+``file:line`` is printed on a line of its own that is never wrapped; ignored files are
+one line; the last line says what to do next (see :mod:`grader.adapters.check_view`).
+Every text a learner's code could have chosen is escaped: ``[/]`` in an exception is
+text, never rich markup.
 """
 
 from __future__ import annotations
@@ -10,59 +13,77 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from grader.adapters.reports import COVERAGE_TITLE, coverage_details, number
-from grader.domain.result import GradeResult, Outcome
+from grader.adapters.check_view import (
+    RUN_TIME,
+    STATUS,
+    CheckView,
+    contract_status,
+    coverage_status,
+    next_step,
+    notes,
+    points,
+    runtime_notes,
+)
+from grader.adapters.reports import COVERAGE_TITLE, coverage_details
+from grader.domain.result import GradeResult
 
-MARKS = {
-    Outcome.PASSED: "[green]✓[/]",
-    Outcome.FAILED: "[red]✗[/]",
-    Outcome.ERROR: "[red]![/]",
-    Outcome.TIMEOUT: "[red]⏱[/]",
-    Outcome.MISSING: "[red]?[/]",
-}
+COLOURS = {"#1a7f37": "green", "#cf222e": "red"}
 
 
-def show(console: Console, result: GradeResult, hint: str | None = None) -> None:
+def _status(symbol: str, word: str, colour: str) -> str:
+    return f"[{COLOURS.get(colour, 'yellow')}]{symbol} {word}[/]"
+
+
+def show(console: Console, result: GradeResult, view: CheckView | None = None) -> None:
+    """The table; with a ``view`` (a learner's check), the next step too."""
+    folded = runtime_notes(result)
     table = Table(title=escape(f"{result.exercise} · {result.learner}"), title_justify="left")
-    table.add_column("")
+    table.add_column("status", no_wrap=True)
     table.add_column("test or check")
-    table.add_column("points", justify="right")
-    table.add_column("what happened", overflow="fold")
+    table.add_column("points", no_wrap=True)
+    table.add_column("what happened")
     for test in result.tests:
         title = escape(test.title) + (" [dim](hidden)[/]" if test.hidden else "")
         table.add_row(
-            MARKS[test.outcome],
+            _status(*STATUS[test.outcome]),
             title,
-            f"{number(test.earned)}/{number(test.points)}",
+            points(test.earned, test.points),
             escape(test.message.splitlines()[0]) if test.message else "",
         )
     for contract in result.contracts:
-        detail = "; ".join(f"{v.file}:{v.line or ''} {v.message}" for v in contract.violations)
+        count = len(contract.violations)
+        detail = f"{count} violation{'s' * (count != 1)}, below" if count else ""
         table.add_row(
-            "[green]✓[/]" if contract.kept else "[red]✗[/]",
-            f"boundary: {escape(contract.name)} [dim]({contract.mode})[/]",
-            f"{number(contract.earned)}/{number(contract.points)}",
-            escape(detail or (contract.error or "")),
+            _status(*contract_status(contract)),
+            f"boundary: {escape(contract.name)}",
+            points(contract.earned, contract.points, contract.mode),
+            detail or escape(contract.error or ""),
         )
     if result.coverage is not None:
         table.add_row(
-            "[green]✓[/]" if result.coverage.earned == result.coverage.points else "[red]✗[/]",
+            _status(*coverage_status(result.coverage)),
             COVERAGE_TITLE,
-            f"{number(result.coverage.earned)}/{number(result.coverage.points)}",
+            points(result.coverage.earned, result.coverage.points),
             escape(coverage_details(result.coverage)),
         )
     console.print(table)
-    for flag in result.flags:
-        style = "yellow" if flag.severity == "review" else "dim"
-        console.print(f"[{style}]note ({flag.kind}): {escape(flag.message)}[/]", highlight=False)
-    for contract in result.contracts:
-        for violation in contract.violations[:3]:
-            if violation.advice:
-                console.print(f"[cyan]instead:[/] {escape(violation.advice)}", highlight=False)
-                if violation.section:
-                    console.print(f"[cyan]read:[/] {escape(violation.section)}", highlight=False)
-                break
+    for contract in (c for c in result.contracts if c.violations):
+        console.print(f"[red]✗ broken[/] {escape(contract.name)}:", highlight=False)
+        for violation in contract.violations:
+            where = f"{violation.file}:{violation.line}" if violation.line else violation.file
+            also = RUN_TIME if (contract.id, violation.file, violation.line) in folded.seen else ""
+            console.print(f"  {where}", soft_wrap=True, highlight=False, markup=False)
+            console.print(f"    {violation.message}{also}", highlight=False, markup=False)
+        for note in folded.extra.get(contract.id, []):
+            console.print(f"  {note}", highlight=False, markup=False)
+        first = contract.violations[0]
+        if first.advice:
+            console.print(f"  [cyan]instead:[/] {escape(first.advice)}", highlight=False)
+        if first.section:
+            console.print(f"  [cyan]read:[/] {escape(first.section)}", highlight=False)
+    for line in notes(folded.left):
+        console.print(f"[dim]note: {escape(line)}[/]", highlight=False)
     colour = "green" if result.full_marks else "yellow"
     console.print(f"[bold {colour}]{escape(result.summary)}[/]", highlight=False)
-    if hint:
-        console.print(f"[magenta]hint:[/] {escape(hint)}", highlight=False)
+    if view is not None:
+        console.print(f"[magenta]next:[/] {escape(next_step(result, view))}", highlight=False)

@@ -35,6 +35,7 @@ class ViolationInfo:
     chain: tuple[str, ...] = ()
     advice: str = ""
     section: str = ""
+    imports: tuple[str, ...] = ()  # the importer's own imports in the workspace, for the picture
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ import pytest
 
 from grader.adapters.sandbox import UNPRIVILEGED_UIDS, bubblewrap_problem
 from grader.cli import main
+from tests.pictures import BOUNDARY_CHECKS, check_pictures_in_json
 
 HERE = Path(__file__).resolve().parent
 COURSE = HERE / "course"
@@ -275,6 +276,12 @@ def test_attack(batch: Batch, name: str) -> None:
     contracts = {c["id"]: c for c in result["contracts"]}
     for contract in spec.get("broken", []):
         assert not contracts[contract]["kept"], why
+    # Every broken boundary has its picture, in the result and on the feedback page.
+    drawn = check_pictures_in_json(result["contracts"])
+    page = (batch.out / "feedback" / name / "rules.html").read_text(encoding="utf-8")
+    assert page.count('class="boundary-picture"') == drawn, why
+    if BOUNDARY_CHECKS & set(spec.get("broken", [])):
+        assert drawn >= 1, why
     if result["score"] > 0 and not spec.get("no_flags"):
         assert result["needs_review"] or spec.get("review") is False, why
 

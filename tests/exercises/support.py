@@ -10,6 +10,7 @@ from grader.application.batch import grade_safely
 from grader.configuration import App, Course, build
 from grader.domain.result import GradeResult, Outcome
 from grader.domain.submission import Submission
+from tests.pictures import check_pictures
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
@@ -22,8 +23,11 @@ def app() -> App:
 
 
 def grade(exercise_id: str, answers: dict[str, str]) -> GradeResult:
+    """Grade, and check the picture of every broken boundary on the way."""
     exercise = app().exercises.get(exercise_id)
-    return grade_safely(app().grader, exercise, Submission("t", answers, "test"), True)
+    result = grade_safely(app().grader, exercise, Submission("t", answers, "test"), True)
+    check_pictures(result.contracts)
+    return result
 
 
 def failed(result: GradeResult) -> dict[str, Outcome]:

@@ -26,6 +26,8 @@ def test_the_bundle_holds_the_course_and_no_secrets(tmp_path: Path) -> None:
     assert "hexagon-course/src/packages/shared/integration/event_bus.py" in names
     assert "hexagon-course/exercises/01-adapter/01-adapter.ipynb" in names
     assert "hexagon-course/grader/notebook.py" in names
+    assert "hexagon-course/jupyter/trainee/page_config.json" in names  # make run needs it
+    assert "hexagon-course/jupytext.toml" in names
     assert not [n for n in names if "/solutions/" in n or "/hidden/" in n or "/tests/grader" in n]
     assert [s for s in secret_lines() if s in text] == []
     assert [m for m in MARKERS if m in released] == []

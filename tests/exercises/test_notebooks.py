@@ -11,7 +11,8 @@ import pytest
 from nbclient import NotebookClient
 
 from grader.adapters.manifest import load_manifest
-from tests.exercises.support import ROOT
+from grader.notebook import GRADING_ENV, NOT_HERE
+from tests.exercises.support import ROOT, app
 
 IDS = sorted(p.parent.name for p in (ROOT / "solutions").glob("*/exercise.toml"))
 pytestmark = pytest.mark.slow
@@ -41,7 +42,10 @@ def graded_score(notebook: nbformat.NotebookNode) -> float:
 
 
 @pytest.mark.parametrize("exercise", IDS)
-def test_the_solution_notebook_earns_full_marks(exercise: str, tmp_path: Path) -> None:
+def test_the_solution_notebook_earns_full_marks(
+    exercise: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(GRADING_ENV, "autograde")  # as nbgrader autograde runs it
     executed = run(ROOT / "solutions" / exercise / f"{exercise}.ipynb", tmp_path)
     points = load_manifest(ROOT / "exercises" / exercise, ROOT / "solutions").points
 
@@ -57,5 +61,10 @@ def test_the_release_notebook_fails_its_checks_cleanly(exercise: str, tmp_path: 
 
     assert [o for o in outputs(executed) if o["output_type"] == "error"] == []
     assert "Traceback" not in text
-    assert graded_score(executed) == 0.0
     assert "Hidden tests run when your work is graded" in text
+    # Outside nbgrader autograde the graded cell grades nothing and names no hidden test.
+    graded = next(c for c in executed.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    assert [o["output_type"] for o in graded.outputs] == ["stream"]
+    assert graded.outputs[0]["text"].strip() == NOT_HERE
+    specs = app().grader.collector.collect(app().exercises.get(exercise), include_hidden=True)
+    assert [s.title for s in specs if s.hidden and s.title in text] == []

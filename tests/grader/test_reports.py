@@ -248,6 +248,7 @@ def test_to_json_holds_everything_in_plain_json() -> None:
                         "chain": ["data.quality.rules", "ai.ml.model"],
                         "advice": "Ask the other domain through the kernel's port instead.",
                         "section": "course/boundaries.md",
+                        "imports": [],
                     }
                 ],
                 "error": None,

@@ -9,6 +9,7 @@ Behaviour choices, stated once:
   the tests, the grader) are never named.
 * A failed import says the last ``E`` line of pytest's report (the error itself) and
   the deepest place in the packages folder.
+* A starter's ``NotImplementedError`` is said as "`name` is not written yet (...)".
 * :func:`describe` only takes the pieces out of pytest's report objects; everything
   else is a pure function of strings, tested with plain inputs. To say more about one
   kind of failure, add a case in :func:`failure_text`.
@@ -40,7 +41,16 @@ def describe(report: pytest.TestReport | pytest.CollectReport, packages: str) ->
         message = str(crash.message)
     else:
         message = (str(longrepr).strip().splitlines()[-1:] or ["failed"])[0]
+    if message.startswith("NotImplementedError"):
+        message = unwritten_text(message, _raising_function(longrepr, packages))
     return failure_text(message, _traceback_locations(longrepr), packages)
+
+
+def unwritten_text(message: str, function: str) -> str:
+    """A starter's placeholder said as such: "`detect` is not written yet (...)"."""
+    if not function:
+        return message
+    return f"`{function}` is not written yet ({message.splitlines()[0]})"
 
 
 def failure_text(message: str, locations: Iterable[Location], packages: str) -> str:
@@ -107,3 +117,18 @@ def _traceback_locations(longrepr: Any) -> list[Location]:
             if location is not None:
                 found.append((str(location.path), int(location.lineno)))
     return found
+
+
+def _raising_function(longrepr: Any, packages: str) -> str:
+    """The answer function the deepest traceback entry in the packages folder is in,
+    read from the source lines pytest shows; "" when not found."""
+    name = ""
+    for traceback, _crash, _description in getattr(longrepr, "chain", None) or []:
+        for entry in getattr(traceback, "reprentries", []):
+            location = getattr(entry, "reprfileloc", None)
+            if location is None or not in_packages(str(location.path), packages):
+                continue
+            lines = "\n".join(getattr(entry, "lines", []))
+            defined = re.findall(r"^\s*(?:async\s+)?def\s+(\w+)", lines, re.M)
+            name = defined[-1] if defined else ""
+    return name
