@@ -10,10 +10,10 @@ grading use case turns that report into its contract result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from deployment.boundaries.config import load
+from deployment.boundaries.config import BoundaryConfig, load
 from deployment.boundaries.import_contracts import run_contracts
 from deployment.boundaries.model import CheckOutcome
 from deployment.boundaries.static_scan import SCANS, scan
@@ -22,10 +22,16 @@ from grader.application.ports import RUNTIME_IMPORTS, Workspace
 from grader.domain.exercise import ContractMode, ContractRule
 from grader.domain.result import ContractResult, ViolationInfo
 
+ContractRun = Callable[[Path, BoundaryConfig, tuple[str, ...]], list[CheckOutcome]]
+
 
 class BoundaryContracts:
-    def __init__(self, config_path: Path) -> None:
+    """``run`` checks the import-linter contracts: import-linter in its own process by
+    default, or the pure-Python graph (:mod:`deployment.boundaries.graph`) in the browser."""
+
+    def __init__(self, config_path: Path, run: ContractRun = run_contracts) -> None:
         self.config_path = config_path
+        self.run = run
 
     def known(self) -> tuple[str, ...]:
         return (*load(self.config_path).contract_names, *SCANS, RUNTIME_IMPORTS)
@@ -50,7 +56,7 @@ class BoundaryContracts:
         # scan under the grader's parse lock (import-linter runs in its own process).
         tree = workspace.packages.resolve()
         config = load(self.config_path)
-        found = run_contracts(tree, config, contract_ids) if contract_ids else []
+        found = self.run(tree, config, contract_ids) if contract_ids else []
         with PARSE_LOCK:
             found += scan(tree, config)
         outcomes = {o.check: o for o in found}
