@@ -224,8 +224,9 @@ class InProcessRunner:
             *("--import-mode=importlib", "-q", "--no-header", "-rN", "--color=no"),
             *(str(workspace.root / t) for t in targets),
         ]
+        roots = {*self.roots, *(a.split("/")[0] for a in answer_files)}  # `quiz` too
         with (
-            _fresh_world(self.roots, workspace.packages, workspace.root),
+            _fresh_world(tuple(roots), workspace.packages, workspace.root),
             contextlib.chdir(workspace.root),
             contextlib.redirect_stdout(io.StringIO()),  # pytest's own report: unused
             watch.installed(),
@@ -240,4 +241,3 @@ class InProcessRunner:
         }
         runtime = RuntimeImports(ran=True, violations=tuple(watch.found.values()))
         return RunReport(runs, (), "", runtime)
-
