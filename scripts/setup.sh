@@ -79,4 +79,16 @@ fi
 sed -e 's/#.*//' requirements/npm.txt | while read -r spec integrity; do
     [ -n "$spec" ] && fetch_npm "$spec" "$integrity"
 done
+# Pure-Python wheels the in-browser course serves to its kernel (Pyodide, Python 3.14).
+lite_wheels=.venv/share/lite-wheels
+if ! cmp -s requirements/lite.txt "$lite_wheels/.requirements"; then
+    mkdir -p "$lite_wheels"
+    if "${pip[@]}" download --quiet --no-deps --only-binary=:all: --python-version 3.14 \
+            --platform any --implementation py --dest "$lite_wheels" -r requirements/lite.txt; then
+        cp requirements/lite.txt "$lite_wheels/.requirements"
+    else
+        echo "setup: could not download the in-browser course's wheels; the docs build" \
+             "will say so and skip it." >&2
+    fi
+fi
 echo "setup: environment ready in .venv"

@@ -58,11 +58,23 @@ def wait_for(coroutine: Awaitable[Any]) -> Any:
         return asyncio.run(_as_coroutine(coroutine))
     from pyodide.ffi import run_sync  # type: ignore[import-not-found]  # only in Pyodide
 
-    return run_sync(coroutine)
+    # The exception comes back as a value and is raised here: a task that ends with an
+    # exception would also be reported by the page's loop, as a stray traceback.
+    ok, value = run_sync(_settled(coroutine))
+    if not ok:
+        raise value
+    return value
 
 
 async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
+
+
+async def _settled(awaitable: Awaitable[Any]) -> tuple[bool, Any]:
+    try:
+        return True, await awaitable
+    except BaseException as error:  # handed back to wait_for, which raises it
+        return False, error
 
 
 class _Recorder:
