@@ -20,6 +20,7 @@ set-up's downloads (no npm, no network at set-up) the hook says so and skips the
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import logging
@@ -32,6 +33,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "build" / "lite"
@@ -59,11 +61,13 @@ HAND_IN = (
     "# it with `grader grade` (hidden tests included).\n"
     "download_submission()"
 )
-COURSE_INIT = '''"""The course in this page: the learners' world on the import path, the grader's course."""
+COURSE_INIT = '''"""The course in this page: the learners' world on the import path, and the
+grader's course (exercises, public tests, boundaries config)."""
 
 import os
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 HERE = Path(__file__).parent
 if str(HERE / "src" / "packages") not in sys.path:
@@ -89,6 +93,33 @@ def on_post_build(config: Any) -> None:
     log.info("in-browser course: %.1f MB in %d files (%s)", size / 1e6, len(files), target)
 
 
+# ------------------------------------------------------------------ "Open in the browser"
+
+
+def lite_path(src_uri: str) -> str | None:
+    """The notebook in the lite app for a page of the site, if it has one."""
+    if src_uri.startswith("exercises/") and src_uri.count("/") == 1:
+        exercise = src_uri.removeprefix("exercises/").removesuffix(".md")
+        wanted = f"exercises/{exercise}/{exercise}.ipynb"
+        return wanted if wanted in exercise_files() else None
+    wanted = f"course/{Path(src_uri).with_suffix('.ipynb').as_posix()}"
+    return wanted if wanted in chapter_files() else None
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    target = lite_path(page.file.src_uri)
+    if target is None:
+        return html
+    up = "../" * page.url.count("/")
+    link = (
+        f'<p class="open-in-browser"><a class="md-button" '
+        f'href="{up}lite/notebooks/index.html?path={quote(target)}">Open in the browser</a> '
+        "runs this page as a notebook in your browser: nothing to install.</p>"
+    )
+    head, found, rest = html.partition("</h1>")  # under the page's title
+    return head + found + link + rest if found else link + html
+
+
 # ------------------------------------------------------------------ inputs
 
 
@@ -101,6 +132,7 @@ def _files(folder: Path, suffixes: Iterable[str] | None = None) -> Iterator[Path
             yield path
 
 
+@functools.cache
 def exercise_files() -> dict[str, Path]:
     """What a learner may see of each exercise: manifest, statement, notebook, public tests."""
     found: dict[str, Path] = {}
@@ -115,6 +147,7 @@ def exercise_files() -> dict[str, Path]:
     return found
 
 
+@functools.cache
 def chapter_files() -> dict[str, Path]:
     """The walkthrough notebooks and the Markdown chapters (not the API reference)."""
     course = ROOT / "course"
@@ -203,7 +236,10 @@ def make_wheel(folder: Path, files: dict[str, bytes]) -> Path:
         # What the self-check imports: pytest runs the tests, the grader imports coverage.
         + "".join(f"Requires-Dist: {name}\n" for name in REQUIRES)
     )
-    wheel = "Wheel-Version: 1.0\nGenerator: course/_hooks/lite.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    wheel = (
+        "Wheel-Version: 1.0\nGenerator: course/_hooks/lite.py\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n"
+    )
     entries = {**files, f"{info}/METADATA": metadata.encode(), f"{info}/WHEEL": wheel.encode()}
     record = []
     for name, data in sorted(entries.items()):
