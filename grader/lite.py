@@ -131,7 +131,11 @@ def check(exercise: str | None = None) -> None:
     hints = page_app().exercises.get(exercise_id).hints
     shown = state.get("hints", {}).get(exercise_id, 0)
     markup = notebook._render(result, len(hints), shown)
-    banner = f"<p class='self-check'><b>{html.escape(SELF_CHECK)}</b></p>"
+    title, _, rest = SELF_CHECK.partition(": ")
+    banner = (
+        "<p class='self-check' style='margin:0 0 .5em;color:#57606a'>"
+        f"🧪 <b>{html.escape(title)}</b>: {html.escape(rest)}</p>"
+    )
     notebook._display(banner + markup, f"{SELF_CHECK}\n{notebook._text(result)}")
 
 
