@@ -30,7 +30,10 @@ from tests.docs_support import (
 
 HOOKS = COURSE / "_hooks"
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS")
-THIRD_PARTY_ASSETS = ("assets/javascripts/", "assets/stylesheets/", "assets/vendor/")
+THIRD_PARTY_ASSETS = (
+    *("assets/javascripts/", "assets/stylesheets/", "assets/vendor/"),
+    *("lite/build/", "lite/static/", "lite/extensions/"),  # JupyterLab and Pyodide themselves
+)
 
 
 def hook(name: str) -> ModuleType:
