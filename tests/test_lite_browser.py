@@ -15,20 +15,16 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader import api
-from grader.application.batch import grade_safely
-from grader.domain.submission import Submission
 from tests import lite_support as lite
 from tests.docs_support import ROOT, BuiltSite, build_site, serve
 from tests.exercises import test_01_adapter as adapter
-from tests.exercises.support import app
-from tests.test_lite_parity import VARIANTS, verdicts
+from tests.test_lite_parity import VARIANTS, server_verdicts
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 NOTEBOOK = "exercises/01-adapter/01-adapter.ipynb"
@@ -185,6 +181,7 @@ for exercise_id, name, answers in variants:
     found[exercise_id + " | " + name] = {{
         **{{t.id: t.outcome.value for t in result.tests}},
         **{{"contract " + c.id: "kept" if c.kept else "broken" for c in result.contracts}},
+        "score": f"{{result.score}}/{{result.max_score}}",
     }}
 print("PARITY" + json.dumps(found))
 """
@@ -194,12 +191,7 @@ def test_every_exercise_gets_the_servers_verdicts_in_the_page(
     browser: Any, base_url: str, site: BuiltSite
 ) -> None:
     (site.folder / "parity-variants.json").write_text(json.dumps(VARIANTS), encoding="utf-8")
-    expected = {}
-    for exercise_id, name, answers in VARIANTS:
-        exercise = replace(app().exercises.get(exercise_id), coverage=None)
-        submission = Submission("parity", answers, "test")
-        server = grade_safely(app().grader, exercise, submission, include_hidden=False)
-        expected[f"{exercise_id} | {name}"] = verdicts(server)
+    expected = server_verdicts()
 
     context, traffic = lite.open_context(browser, base_url)
     page = context.new_page()
