@@ -6,6 +6,7 @@ c.CourseDirectory.course_id = "hexagon-integration"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 # Never released: hidden tests, reference answers, explanations shown after grading,
+# the authors' traceability table and audit marks,
 # learners' workspaces, caches.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
@@ -15,6 +16,8 @@ c.CourseDirectory.ignore = [
     "hidden",
     "reference",
     "explanations.md",
+    "TRACEABILITY.md",
+    "audit.toml",
     "workspace",
     ".grader-state.json",
 ]

@@ -10,18 +10,23 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
+from grader.adapters.audit_files import audit_marks
+from grader.adapters.audit_report import audit_html, audit_json, show_audit
 from grader.adapters.bundle import build_bundle
 from grader.adapters.gradebook import NbgraderGradebook
 from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
 from grader.adapters.terminal import show
-from grader.application.batch import grade_safely, run_batch
+from grader.application.audit import audit_all
+from grader.application.batch import distinct_learners, grade_safely, run_batch
 from grader.application.validation import validate
 from grader.configuration import App, build, locate_course
 from grader.domain.exercise import Exercise
@@ -88,8 +93,6 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
         {e.id: explanations(e) for e in exercises},
     )
     app = build(app.course, workspace_base=out.work)
-    from grader.application.batch import learners
-
     by_id = {e.id: e for e in exercises}
     gradebook = NbgraderGradebook(args.gradebook) if args.gradebook else None
 
@@ -98,7 +101,7 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
         if gradebook is not None:
             gradebook.record(by_id[result.exercise], result)
 
-    total = len(learners(folder)) * len(exercises)
+    total = len(distinct_learners(folder)[0]) * len(exercises)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading", total=total)
         outcome = run_batch(
@@ -112,10 +115,13 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
             lambda: bar.advance(task),
         )
     summary = out.finish([e.id for e in exercises], outcome.graded)
+    refused = f", refused {len(outcome.refused)} submission(s)" if outcome.refused else ""
     console.print(
-        f"graded {len(outcome.graded)}, skipped {len(outcome.skipped)} already done; "
-        f"{len(summary['needs_review'])} need review. Output: {args.out}"
+        f"graded {len(outcome.graded)}, skipped {len(outcome.skipped)} already done{refused}; "
+        f"{len(summary['needs_review'])} need review. Output: {escape(args.out)}"
     )
+    for entry, why in outcome.refused:
+        console.print(f"[yellow]refused {escape(entry)}:[/] {escape(why)}")
     for exercise, data in summary["exercises"].items():
         console.print(
             f"  {exercise}: median {data['median']}/{data['max_score']}, "
@@ -129,10 +135,36 @@ def cmd_validate(app: App, args: argparse.Namespace, console: Console) -> int:
     findings = validate(ids, app.exercises.get, reference_answers, app.grader)
     for finding in findings:
         mark = "[green]✓[/]" if finding.ok else "[red]✗[/]"
-        console.print(f"{mark} {finding.exercise}: {finding.message}", highlight=False)
+        console.print(f"{mark} {finding.exercise}: {escape(finding.message)}", highlight=False)
     failed = [f for f in findings if not f.ok]
     console.print(f"{len(ids)} exercise(s), {len(failed)} problem(s)")
     return 1 if failed or not ids else 0
+
+
+def cmd_audit(app: App, args: argparse.Namespace, console: Console) -> int:
+    exercises = _exercises(app, args.exercise)
+    if args.sample is not None and args.sample < 1:
+        raise GraderError("--sample must be a positive number of mutants")
+    minimum = Decimal(args.minimum)
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("grading mutants", total=None)
+        audits = audit_all(
+            exercises,
+            reference_answers,
+            audit_marks,
+            app.grader,
+            args.jobs,
+            args.sample,
+            lambda: bar.advance(task),
+        )
+    show_audit(console, audits, minimum)
+    if args.out:
+        out = Path(args.out)
+        report = json.dumps(audit_json(audits, minimum), indent=2) + "\n"
+        write_atomically(out / "audit.json", report)
+        write_atomically(out / "audit.html", audit_html(audits, minimum))
+        console.print(f"wrote {out / 'audit.json'} and {out / 'audit.html'}")
+    return 0 if all(a.passes(minimum) for a in audits) else 1
 
 
 def cmd_bundle(app: App, args: argparse.Namespace, console: Console) -> int:
@@ -173,6 +205,16 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--exercise", action="append", help="limit to this exercise (repeatable)")
     batch.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (a URL)")
     batch.set_defaults(run=cmd_batch)
+
+    audit = commands.add_parser(
+        "audit", help="authors: how many wrong answers the tests catch (mutation testing)"
+    )
+    audit.add_argument("exercise", nargs="?", default="all", help="an exercise id, or all")
+    audit.add_argument("--jobs", type=int, default=2, help="mutants graded at once")
+    audit.add_argument("--sample", type=int, help="grade only this many mutants per exercise")
+    audit.add_argument("--minimum", default="95", help="the mutation score to reach, in %%")
+    audit.add_argument("--out", help="write audit.json and audit.html into this folder")
+    audit.set_defaults(run=cmd_audit)
 
     bundle = commands.add_parser("bundle", help="instructors: the learner bundle as a zip")
     bundle.add_argument("out", help="the .zip to write, e.g. dist/learner-bundle.zip")

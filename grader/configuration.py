@@ -72,12 +72,21 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def runtime_boundary(contracts: BoundaryContracts) -> RuntimeBoundary:
-    """The domains the run-time import watch keeps apart, with the config's advice."""
+def course_packages(packages: Path) -> frozenset[str]:
+    """The monorepo's top-level packages (the kernel, the domains, deployment)."""
+    return frozenset(
+        p.name for p in packages.iterdir() if p.is_dir() and (p / "__init__.py").exists()
+    )
+
+
+def runtime_boundary(contracts: BoundaryContracts, course: Course) -> RuntimeBoundary:
+    """The domains the run-time import watch keeps apart, with the config's advice, and
+    the course's packages no answer may patch."""
     advice, section = contracts.remedy(RUNTIME_IMPORTS)
     if not advice:
         advice, section = contracts.remedy("domains-independent")
-    return RuntimeBoundary(contracts.domains(), advice or RUNTIME_ADVICE, section)
+    packages = tuple(sorted(course_packages(course.packages)))
+    return RuntimeBoundary(contracts.domains(), advice or RUNTIME_ADVICE, section, packages)
 
 
 def build(
@@ -97,10 +106,14 @@ def build(
     grader = Grader(
         collector=SerializedCollector(StaticCollector()),
         workspaces=TemporaryWorkspaces(course.packages, workspace_base),
-        runner=PytestRunner(sandbox, boundary=runtime_boundary(contracts)),
+        runner=PytestRunner(
+            sandbox,
+            boundary=runtime_boundary(contracts, course),
+            hidden_paths={str(course.root): "/course"},
+        ),
         contracts=contracts,
         environment=environment,
-        scanner=AnswerScan(),
+        scanner=AnswerScan(course_packages(course.packages)),
         statements=CoverageParser(),
     )
     exercises = ExerciseFolder(course.exercises, course.solutions, contracts.known())

@@ -29,3 +29,11 @@ class UnknownExercise(GraderError, LookupError):
 
 class SubmissionError(GraderError):
     """A submission path that cannot be read at all (it does not exist, say)."""
+
+
+class ContractsError(GraderError):
+    """The boundary contracts config (``.importlinter``) cannot be read."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: the boundary contracts cannot be read ({reason})")

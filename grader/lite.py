@@ -82,7 +82,7 @@ def page_app(course: Path | None = None) -> PageApp:
         grader = Grader(
             collector=StaticCollector(),
             workspaces=TemporaryWorkspaces(located.packages),
-            runner=InProcessRunner(roots, runtime_boundary(contracts)),
+            runner=InProcessRunner(roots, runtime_boundary(contracts, located)),
             contracts=contracts,
             environment={
                 "python": sys.version.split()[0],

@@ -78,13 +78,20 @@ def test_a_direct_import_between_domains_is_found_with_file_and_line(tree: Path)
         '__import__("ai." + "machine_learning")',
         'importlib.import_module(f"ai.mlops")',
         'import_module("integrations.cloud.adapters")',
+        'importlib.__import__("ai.machine_learning")',
+        'sys.modules["ai.machine_learning.services"]',
+        'sys.modules.get("ai." + "mlops")',
+        'pkgutil.resolve_name("ai.machine_learning.services:train")',
+        'runpy.run_module("ai.mlops")',
+        'importlib.util.find_spec("ai.mlops")',
     ],
 )
 def test_a_dynamic_import_of_another_domain_is_found(tree: Path, call: str) -> None:
     bad = inject(
         tree,
         "data/data_quality/adapters/sneaky.py",
-        f"import importlib\nfrom importlib import import_module\n\nmodule = {call}\n",
+        "import importlib, pkgutil, runpy, sys\nfrom importlib import import_module\n\n"
+        f"module = {call}\n",
     )
 
     found = broken(tree)

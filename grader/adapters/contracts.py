@@ -10,6 +10,7 @@ grading use case turns that report into its contract result.
 
 from __future__ import annotations
 
+import configparser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -21,28 +22,36 @@ from grader.adapters.integrity import PARSE_LOCK
 from grader.application.ports import RUNTIME_IMPORTS, Workspace
 from grader.domain.exercise import ContractMode, ContractRule
 from grader.domain.result import ContractResult, ViolationInfo
+from grader.errors import ContractsError
 
 ContractRun = Callable[[Path, BoundaryConfig, tuple[str, ...]], list[CheckOutcome]]
 
 
 class BoundaryContracts:
-    """``run`` checks the import-linter contracts: import-linter in its own process by
-    default, or the pure-Python graph (:mod:`deployment.boundaries.graph`) in the browser."""
+    """The course's boundary contracts, read once: a config that cannot be read is one
+    :class:`ContractsError` sentence, never a traceback. ``run`` checks the import-linter
+    contracts: import-linter in its own process by default, or the pure-Python graph
+    (:mod:`deployment.boundaries.graph`) in the browser."""
 
     def __init__(self, config_path: Path, run: ContractRun = run_contracts) -> None:
         self.config_path = config_path
         self.run = run
+        try:
+            self.config = load(config_path)
+        except (configparser.Error, ValueError, OSError, UnicodeDecodeError) as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ContractsError(config_path, reason) from None
 
     def known(self) -> tuple[str, ...]:
-        return (*load(self.config_path).contract_names, *SCANS, RUNTIME_IMPORTS)
+        return (*self.config.contract_names, *SCANS, RUNTIME_IMPORTS)
 
     def domains(self) -> tuple[str, ...]:
         """The modules of the independence contract: what the run-time watch keeps apart."""
-        return load(self.config_path).domains
+        return self.config.domains
 
     def remedy(self, check: str) -> tuple[str, str]:
         """What to do instead, and the course section to read, when ``check`` breaks."""
-        remedy = load(self.config_path).remedy(check)
+        remedy = self.config.remedy(check)
         return remedy.advice, remedy.section
 
     def check(
@@ -55,7 +64,7 @@ class BoundaryContracts:
         # What deployment.boundaries.check_boundaries does, with the in-process ``ast``
         # scan under the grader's parse lock (import-linter runs in its own process).
         tree = workspace.packages.resolve()
-        config = load(self.config_path)
+        config = self.config
         found = self.run(tree, config, contract_ids) if contract_ids else []
         with PARSE_LOCK:
             found += scan(tree, config)

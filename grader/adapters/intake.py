@@ -11,8 +11,9 @@ Behaviour choices, stated once:
   write anywhere; they are refused and reported. Sizes are checked before reading
   (per file, in total, and the compression ratio, against zip bombs).
 * A folder is walked without following symlinks; a symlink is reported, not read.
-* A file that is too large, not UTF-8, or unreadable is not taken; the problem is
-  reported in one sentence and the rest of the submission is still graded.
+* A file, or a notebook's answer cell, that is too large, not UTF-8, or unreadable is
+  not taken; the problem is reported in one sentence and the rest of the submission is
+  still graded. Lists of ignored files and problems, and each entry, are bounded.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ MAX_ZIP_TOTAL = 100 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5000
 MAX_RATIO = 200
 MAX_LISTED = 50
+MAX_TEXT = 300
 
 Entry = tuple[str, int, Callable[[], bytes]]  # name, size in bytes, how to read it
 # What reading one file or zip member may raise: it costs that file only.
@@ -87,7 +89,13 @@ class _Gathering:
             return
         self.problems += problems
         for cell in cells:
-            if cell.path in self.wanted:
+            size = len(cell.source.encode("utf-8", "replace"))
+            if cell.path in self.wanted and size > MAX_FILE_BYTES:
+                self.problems.append(
+                    f"{name}: the %%answer {cell.path} cell is {size // 1024} KB, over the "
+                    f"{MAX_FILE_BYTES // 1024} KB limit for an answer, so it was not graded"
+                )
+            elif cell.path in self.wanted:
                 self.cells.append(cell)
             else:
                 self.ignored.append(f"{name}: %%answer {cell.path}")
@@ -99,10 +107,18 @@ class _Gathering:
         for cell in sorted(self.cells, key=lambda c: c.order):  # the last-run cell wins
             if cell.path not in self.answers:  # a file beats any cell
                 answers[cell.path] = cell.source
-        ignored = sorted(self.ignored)
-        if len(ignored) > MAX_LISTED:
-            ignored = [*ignored[:MAX_LISTED], f"... and {len(ignored) - MAX_LISTED} more"]
-        return Submission(learner, answers, source, tuple(ignored), tuple(self.problems))
+        return Submission(
+            learner, answers, source, _listing(sorted(self.ignored)), _listing(self.problems)
+        )
+
+
+def _listing(texts: Sequence[str]) -> tuple[str, ...]:
+    """At most ``MAX_LISTED`` texts, each at most ``MAX_TEXT`` characters: names and
+    messages come from the submission, whose author chose their length."""
+    shown = [t if len(t) <= MAX_TEXT else t[:MAX_TEXT] + "…" for t in texts[:MAX_LISTED]]
+    if len(texts) > MAX_LISTED:
+        shown.append(f"... and {len(texts) - MAX_LISTED} more")
+    return tuple(shown)
 
 
 def _answer_key(name: str, wanted: set[str]) -> str | None:

@@ -27,7 +27,14 @@ What is flagged (names are followed through ``import ... as`` and ``from ... imp
   ``_thread.start_new_thread``);
 * ``open()`` (and ``Path``, ``os.listdir`` ...) of an absolute path or one with ``..``;
 * classes whose ``__eq__`` always returns a true constant or ``__ne__`` a false one (and
-  ordering methods that return a constant), and ``__instancecheck__`` tricks.
+  ordering methods that return a constant), whose ``__bool__``, ``__len__`` or
+  ``__getattr__`` return a constant or ``self`` (an object that agrees with any test),
+  and ``__instancecheck__`` tricks;
+* test doubles in an answer (``unittest.mock``, ``mock``, ``pytest_mock`` ...): an answer
+  fakes nothing; the learner's own ``test_*.py`` files may use them;
+* changes to code the answer does not own: assigning or deleting an attribute of a
+  module, class or function of the course (the kernel ``shared``, the domains,
+  ``deployment``) that is not one of the learner's own answer modules.
 
 It can be evaded (``getattr`` with a name decoded at run time, say): the run-time
 checks in the test process are the second line, see ``grader/SECURITY_MODEL.md``.
@@ -127,6 +134,8 @@ EXACT_CALLS = {
     "signal.pthread_sigmask": "blocks signals (signal.pthread_sigmask)",
     "signal.siginterrupt": "changes signal handling (signal.siginterrupt)",
     "signal.set_wakeup_fd": "changes signal handling (signal.set_wakeup_fd)",
+    "asyncio.set_event_loop_policy": "replaces the event loop policy the tests run on",
+    "asyncio.set_event_loop": "replaces the event loop the tests run on",
     "builtins.exec": "runs code built at run time (exec)",
     "builtins.eval": "runs code built at run time (eval)",
     "builtins.compile": "compiles code at run time (compile)",
@@ -155,7 +164,13 @@ PREFIX_CALLS = {
     "ctypes.": "uses ctypes (raw memory access)",
     "importlib._bootstrap": "uses the import machinery's internals",
 }
-DYNAMIC_IMPORTERS = {"builtins.__import__", "importlib.import_module"}
+DYNAMIC_IMPORTERS = {
+    "builtins.__import__",
+    "importlib.import_module",
+    "importlib.__import__",
+    "importlib.util.find_spec",
+    "pkgutil.resolve_name",
+}
 PATH_CALLS = {
     "builtins.open",
     "io.open",
@@ -216,6 +231,14 @@ BUILTIN_NAMES = {
     "setattr",
     "delattr",
 }
+TEST_DOUBLES = {"unittest.mock", "mock", "pytest_mock", "flexmock", "doublex", "pretend", "mockito"}
+# Methods that, returning a constant or ``self``, make an object agree with any test.
+AGREEABLE = {
+    "__bool__": "always gives the same truth value",
+    "__len__": "always gives the same length",
+    "__getattr__": "answers every attribute the same way",
+    "__getattribute__": "answers every attribute the same way",
+}
 RIGGED = {
     "__eq__": (True, "always returns a true value, so it equals anything"),
     "__ne__": (False, "always returns a false value, so it differs from nothing"),
@@ -255,6 +278,8 @@ def import_concern(module: str) -> str | None:
         return "imports the import machinery's internals"
     if top == "_thread":
         return "imports _thread (bare threads)"
+    if any(m in TEST_DOUBLES for m in _top_modules(module)):
+        return f"imports a test double library ({module}): an answer should fake nothing"
     return None
 
 
@@ -286,19 +311,33 @@ def _constant(node: ast.expr) -> tuple[bool, object]:
     return False, None
 
 
-def _returns_constant(body: list[ast.stmt]) -> tuple[bool, object]:
+def _only_return(body: list[ast.stmt]) -> ast.expr | None:
+    """The returned expression of a body that is one ``return`` (after a docstring)."""
     statements = [
         s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
     ]
-    if len(statements) == 1 and isinstance(statements[0], ast.Return) and statements[0].value:
-        return _constant(statements[0].value)
-    return False, None
+    if len(statements) == 1 and isinstance(statements[0], ast.Return):
+        return statements[0].value
+    return None
+
+
+def _returns_constant(body: list[ast.stmt]) -> tuple[bool, object]:
+    returned = _only_return(body)
+    return _constant(returned) if returned is not None else (False, None)
+
+
+def _returns_self(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    returned = _only_return(function.body)
+    first = function.args.args[0].arg if function.args.args else None
+    return isinstance(returned, ast.Name) and returned.id == first
 
 
 @dataclass
 class _Scan(ast.NodeVisitor):
     aliases: dict[str, str] = field(default_factory=dict)
     findings: dict[tuple[int, str], None] = field(default_factory=dict)
+    course: frozenset[str] = frozenset()  # the course's top-level packages
+    own: frozenset[str] = frozenset()  # the learner's answer modules, theirs to change
 
     def note(self, node: ast.AST, what: str) -> None:
         self.findings.setdefault((getattr(node, "lineno", 0), what), None)
@@ -388,6 +427,8 @@ class _Scan(ast.NodeVisitor):
             target = self.qualify(node.args[0])
             if target and target.split(".")[0] in GUARDED_MODULES:
                 self.note(node, f"changes {target} at run time ({name.split('.')[1]})")
+            elif target and self.not_owned(target):
+                self.note(node, f"changes {target}, which the answer does not own")
         if (
             name == "builtins.getattr"
             and len(node.args) >= 2
@@ -409,7 +450,15 @@ class _Scan(ast.NodeVisitor):
             base = self.qualify(node.value)
             if base and base.split(".")[0] in GUARDED_MODULES:
                 self.note(node, f"replaces {base}.{node.attr} (monkeypatching)")
+            elif base and self.not_owned(base):
+                self.note(node, f"changes {base}.{node.attr}, which the answer does not own")
         self.generic_visit(node)
+
+    def not_owned(self, dotted: str) -> bool:
+        """A module of the course, or a name in one, that is not the learner's own."""
+        if dotted.split(".")[0] not in self.course:
+            return False
+        return not any(dotted == m or dotted.startswith(f"{m}.") for m in self.own)
 
     def visit_Name(self, node: ast.Name) -> None:
         if node.id == "__builtins__":
@@ -450,6 +499,11 @@ class _Scan(ast.NodeVisitor):
             names = [t.id for t in item.targets if isinstance(t, ast.Name)]
             name = names[0] if names else ""
             known, value = _constant(item.value.body)
+        returns_self = isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and _returns_self(
+            item
+        )
+        if name in AGREEABLE and (known or returns_self):
+            self.note(item, f"class {cls.name}: {name} {AGREEABLE[name]}")
         if name in {"__instancecheck__", "__subclasscheck__"}:
             self.note(item, f"class {cls.name} defines {name}, which fools isinstance()")
         if name == "__class__":
@@ -461,29 +515,54 @@ class _Scan(ast.NodeVisitor):
             self.note(item, f"class {cls.name}: {name} {what}")
 
 
-def scan_source(source: str, filename: str = "<answer>") -> list[tuple[int, str]]:
-    """(line, what) for every finding in one answer file, in line order."""
+def scan_source(
+    source: str,
+    filename: str = "<answer>",
+    course: frozenset[str] = frozenset(),
+    own: frozenset[str] = frozenset(),
+) -> list[tuple[int, str]]:
+    """(line, what) for every finding in one answer file, in line order. ``course`` names
+    the course's top-level packages, ``own`` the learner's answer modules."""
     try:
         with PARSE_LOCK:
             tree = ast.parse(source, filename=filename)
     except (SyntaxError, ValueError):
         return []  # its tests fail at import anyway
-    scan = _Scan()
+    scan = _Scan(course=course, own=own)
     scan.learn_aliases(tree)
     scan.visit(tree)
     return sorted(scan.findings)[:MAX_FINDINGS]
 
 
 class AnswerScan:
-    """The :class:`~grader.application.ports.AnswerScanner` the grader uses."""
+    """The :class:`~grader.application.ports.AnswerScanner` the grader uses.
+
+    ``course_packages`` are the top-level packages of the course's monorepo: an answer
+    that changes one of their modules, classes or functions (other than its own answer
+    modules) is flagged.
+    """
+
+    def __init__(self, course_packages: frozenset[str] = frozenset()) -> None:
+        self.course_packages = course_packages
 
     def scan(self, answers: Mapping[str, str]) -> list[Flag]:
+        own = frozenset(module_name(path) for path in answers)
         return [
             Flag(KIND, f"{path}:{line}: {what}", Severity.REVIEW, path, line)
             for path in sorted(answers)
-            for line, what in scan_source(answers[path], path)
-            if not (what == "imports pytest" and _is_test_file(path))
+            for line, what in scan_source(answers[path], path, self.course_packages, own)
+            if not (_is_test_file(path) and _allowed_in_tests(what))
         ]
+
+
+def module_name(path: str) -> str:
+    """``data/x/y.py`` -> ``data.x.y`` (a package's ``__init__.py`` -> the package)."""
+    dotted = path.removesuffix(".py").replace("/", ".")
+    return dotted.removesuffix(".__init__")
+
+
+def _allowed_in_tests(what: str) -> bool:
+    return what == "imports pytest" or what.startswith("imports a test double library")
 
 
 def _is_test_file(path: str) -> bool:

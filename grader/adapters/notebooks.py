@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from grader.errors import SubmissionError
+
 MAGIC = "%%answer"
 PACKAGES_PREFIX = "src/packages/"
 
@@ -24,7 +26,7 @@ class AnswerCell:
     order: tuple[int, int]  # (execution count or -1, position): higher wins
 
 
-class NotebookError(ValueError):
+class NotebookError(SubmissionError, ValueError):
     """The notebook cannot be read; the message is one sentence for the learner."""
 
 
@@ -38,8 +40,10 @@ def answer_path(raw: str) -> str | None:
 
 
 def _source(cell: dict[str, Any]) -> str:
+    """The cell's text with every line ending made ``\n`` (a notebook may hold ``\r``)."""
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    text = "".join(str(s) for s in source) if isinstance(source, list) else str(source)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def answer_cells(raw: bytes, name: str) -> tuple[list[AnswerCell], list[str]]:
@@ -65,9 +69,8 @@ def answer_cells(raw: bytes, name: str) -> tuple[list[AnswerCell], list[str]]:
             continue
         path = answer_path(first.strip()[len(MAGIC) :])
         if path is None:
-            problems.append(
-                f"{name}: '{first.strip()}' does not name a .py file under src/packages"
-            )
+            shown = first.strip()[:80] + ("…" if len(first.strip()) > 80 else "")
+            problems.append(f"{name}: '{shown}' does not name a .py file under src/packages")
             continue
         count = cell.get("execution_count")
         found.append(AnswerCell(path, body, (count if isinstance(count, int) else -1, position)))

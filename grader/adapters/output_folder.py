@@ -16,6 +16,7 @@ whole files or none.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -32,8 +33,12 @@ SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@")
 
 
 def safe_name(name: str) -> str:
+    """A file name for ``name``; two different names never get the same one (a name that
+    had to be changed carries a short hash of itself)."""
     cleaned = "".join(c if c in SAFE else "_" for c in name).lstrip(".")
-    return cleaned or "_"
+    if cleaned == name:
+        return name
+    return f"{cleaned or '_'}~{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -127,12 +132,20 @@ def gradebook_csv(results: list[dict[str, Any]], exercises: Sequence[str]) -> st
         row["total"] = sum(row.get(e, 0) for e in exercises)
         row["max"] = sum(maximum.get(e, 0) for e in exercises)
         row.setdefault("needs_review", "")
-        writer.writerow({k: _csv_number(v) for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return out.getvalue()
 
 
-def _csv_number(value: Any) -> Any:
-    return round(value, 4) if isinstance(value, float) else value
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers rounded; text a spreadsheet would run as a formula made plain text."""
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:

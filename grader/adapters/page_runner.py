@@ -9,7 +9,7 @@ Behaviour choices, stated once:
 * Outcomes follow the server's rules (:mod:`grader.adapters.pytest_plugin`): a failure in
   the test's call is ``failed``, in its set-up ``error``, a skip earns nothing; the messages
   are made by the same :func:`~grader.adapters.pytest_plugin.describe`. Parametrized cases
-  share one test function: its outcome is that of its first case that did not pass.
+  share one test function: its outcome is that of its first case that did not pass, named.
 * ``async def`` tests run on the event loop that is already running in the page (the
   kernel's): :func:`pyodide.ffi.run_sync` waits for them. Outside Pyodide (plain CPython,
   where this runner is tested) they run with :func:`asyncio.run`, as on the server.
@@ -41,7 +41,7 @@ from typing import Any
 import pytest
 
 from grader.adapters.pytest_plugin import _absolute, _Blame, describe
-from grader.adapters.pytest_runner import INI, RuntimeBoundary
+from grader.adapters.pytest_runner import INI, RuntimeBoundary, case_id
 from grader.application.ports import RunReport, RuntimeImports, TestRun, Workspace
 from grader.domain.exercise import TESTS_FOLDER, Limits, TestSpec, function_id
 from grader.domain.result import Outcome, ViolationInfo
@@ -112,8 +112,10 @@ class _Recorder:
         duration = time.perf_counter() - self._started.pop(nodeid, time.perf_counter())
         key = function_id(nodeid)
         previous = self.runs.get(key)
-        if previous is None or previous.outcome is Outcome.PASSED:
-            self.runs[key] = TestRun(run.outcome, duration, run.message)
+        if previous is None or previous.outcome is Outcome.PASSED:  # a failing case decides
+            total = duration + (previous.duration if previous else 0.0)
+            case = case_id(nodeid) if run.outcome is not Outcome.PASSED else ""
+            self.runs[key] = TestRun(run.outcome, total, run.message, case)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -13,12 +13,18 @@ What it does, in the order it happens:
    processes, opens sockets or files outside its workspace, or imports another
    domain's module (whatever the name was built from), the hook reports it, with the
    answer's file and line, before the call returns.
-3. It snapshots the pytest, pluggy and grader functions that decide an outcome, and
-   the builtins, and checks them before every result: a change is reported.
+3. It snapshots the pytest, pluggy, asyncio and grader functions that decide an
+   outcome, the clocks, and the builtins, and checks them before every result: a change
+   is reported. The course's own modules (the kernel, the domains, ``deployment``; not
+   the learner's answer modules) are snapshotted too, each right after it first loads
+   and before the code that imported it runs on: their functions, values and class
+   attributes. An answer that patches them, at import or later, is reported, and the
+   tests from then on are not graded.
 4. It runs each test function itself, so a test counts as passed only when its body
    ran to its end here, whatever pytest's report objects say; it arms a per-test
    alarm (the grader also kills the process from outside when the alarm is ignored);
-   it runs ``async def`` tests with :func:`asyncio.run`.
+   it runs ``async def`` tests on an event loop of its own (not the policy's, which an
+   answer may replace), and counts one as run only when its coroutine finished.
 5. When the grader asks for the lines of some answer files (the learner's own tests
    are being run), coverage.py measures them from before any answer is imported, and
    the lines that ran are reported at the end. Its modules are hidden from
@@ -60,7 +66,10 @@ from typing import Any
 import pytest
 
 CONFIG_FD_ENV = "GRADER_CONFIG_FD"
+TESTS_FOLDER = "grader_tests"  # in the workspace (the grader's domain.exercise says so too)
 MAX_AUDIT_REPORTS = 50  # per process: enough to review, not a flood
+MAX_MESSAGE_LINES = 60  # a failure's message: a whole diff of a small result, not a flood
+MAX_MESSAGE_CHARS = 6000
 
 Emit = Callable[[dict[str, Any]], None]
 
@@ -164,6 +173,11 @@ GUARDED_MODULES = (
     "pluggy._manager",
     "pluggy._hooks",
     "pluggy._result",
+    "asyncio.base_events",
+    "asyncio.events",
+    "asyncio.runners",
+    "asyncio.unix_events",
+    "asyncio.selector_events",
 )
 # Single functions the plugin itself relies on.
 GUARDED = (
@@ -174,7 +188,15 @@ GUARDED = (
     "json.dumps",
     "hmac.digest",
     "time.perf_counter",
+    "time.monotonic",
+    "time.time",
+    "time.sleep",
     "asyncio.run",
+    "asyncio.sleep",
+    "asyncio.wait_for",
+    "asyncio.get_event_loop_policy",
+    "asyncio.set_event_loop_policy",
+    "asyncio.new_event_loop",
     "inspect.iscoroutine",
     "sys.audit",
     "sys.exit",
@@ -184,6 +206,26 @@ FRAME_EVENTS = {"sys._getframe", "sys._current_frames"}
 _INSPECT = inspect.__file__
 _per_test = 0.0
 _packages = ""
+
+
+# Captured before any answer loads: an async test runs on a loop of this class, never on
+# one the event-loop policy (which an answer may replace) hands out.
+_Runner = asyncio.Runner
+_Loop = asyncio.SelectorEventLoop
+
+
+def _run_to_end(coroutine: Any) -> None:
+    """Run an ``async def`` test; it passes only if its own body ran to its end."""
+    finished: list[bool] = []
+
+    async def judged() -> None:
+        await coroutine
+        finished.append(True)
+
+    with _Runner(loop_factory=_Loop) as runner:
+        runner.run(judged())
+    if not finished:
+        raise RuntimeError("the async test never ran to its end (its event loop was altered)")
 
 
 class TestTimeout(BaseException):
@@ -347,6 +389,78 @@ def _differences(prefix: str, now: dict[str, Any], before: dict[str, Any]) -> li
 
 
 _MISSING = object()
+# Class attributes that Python itself keeps up to date.
+_RUNTIME_ATTRIBUTES = {"__dict__", "__weakref__", "__doc__", "__module__", "_abc_impl"}
+
+
+class _CourseModules:
+    """The course's own modules, each recorded right after it first loads.
+
+    Recorded: every module-level value (not submodules, which packages gain as they
+    load) and every attribute of the classes a module defines, by identity.
+    """
+
+    def __init__(self, tops: Sequence[str], own: Sequence[str], packages: str) -> None:
+        self.tops = frozenset(tops)
+        self.own = frozenset(own)
+        self.packages = packages
+        self.recorded: dict[str, dict[str, Any]] = {}
+        self.foreign: list[str] = []  # course names served by a module from elsewhere
+        self._seen = 0
+        self._known: set[str] = set()
+        self._loading = False
+
+    def _ours(self, name: str) -> bool:
+        return name.split(".")[0] in self.tops and name not in self.own
+
+    def record_new(self) -> None:
+        """Record the course modules that finished loading since the last call (a module
+        still running its own body is left for a later call)."""
+        if len(sys.modules) == self._seen and not self._loading:
+            return
+        self._seen = len(sys.modules)
+        fresh = sys.modules.keys() - self._known  # a set difference: cheap, in C
+        self._known |= fresh
+        self._loading = False
+        for name in fresh:
+            module = sys.modules.get(name)
+            if not self._ours(name) or not isinstance(module, ModuleType):
+                continue
+            if getattr(getattr(module, "__spec__", None), "_initializing", False):
+                self._known.discard(name)  # look again next time
+                self._loading = True
+                continue
+            self.recorded[name] = _module_values(module)
+            origin = getattr(module, "__file__", None) or next(
+                iter(getattr(module, "__path__", None) or ()), None
+            )  # a namespace package has a path, not a file
+            if self.packages and not (isinstance(origin, str) and origin.startswith(self.packages)):
+                self.foreign.append(f"{name} (a module from outside the course was put in)")
+
+    def changes(self) -> list[str]:
+        changed = list(self.foreign)
+        for name, before in self.recorded.items():
+            module = sys.modules.get(name)
+            now = _module_values(module) if isinstance(module, ModuleType) else {}
+            changed += [
+                f"{name}.{key}"
+                for key in before.keys() | now.keys()
+                if before.get(key, _MISSING) is not now.get(key, _MISSING)
+            ]
+        return changed
+
+
+def _module_values(module: ModuleType) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, value in list(vars(module).items()):
+        if name.startswith("__") or isinstance(value, ModuleType):
+            continue
+        found[name] = value
+        if isinstance(value, type) and value.__module__ == module.__name__:
+            for attribute, member in list(vars(value).items()):
+                if attribute not in _RUNTIME_ATTRIBUTES:
+                    found[f"{name}.{attribute}"] = member
+    return found
 
 
 class _Blame:
@@ -397,6 +511,10 @@ class _Blame:
             frame = frame.f_back
         return None
 
+    def module_name(self, path: str) -> str:
+        """The dotted name of a file under the packages folder."""
+        return self.relative(path).removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+
     def relative(self, path: str) -> str:
         return (
             path[len(self.packages) :] if self.packages and path.startswith(self.packages) else path
@@ -442,19 +560,40 @@ def _allowed_path(path: str, allowed: tuple[str, ...]) -> bool:
     return path.startswith(allowed) or path in ("/dev/null", "/dev/urandom", "/dev/random")
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def _writes(event: str, args: tuple[Any, ...]) -> bool:
+    """Whether a file event changes the file system (an ``open`` for writing, a removal)."""
+    if event != "open":
+        return event != "os.listdir" and event not in {"os.scandir", "glob.glob"}
+    mode, flags = (*args[1:3], None, None)[:2]
+    if isinstance(mode, str) and any(c in mode for c in "wax+"):
+        return True
+    return isinstance(flags, int) and bool(flags & _WRITE_FLAGS)
+
+
 def _install_audit(
-    emit: Emit, blame: _Blame, workspace: str, current: list[str], measuring: bool
+    emit: Emit,
+    blame: _Blame,
+    workspace: str,
+    current: list[str],
+    measuring: bool,
+    test_modules: set[str],
 ) -> None:
-    """The audit hook: it cannot be removed, and it reports before the call returns."""
+    """The audit hook: it cannot be removed, and it reports before the call returns.
+    ``test_modules`` names the test modules as they are imported: an answer importing
+    one (to rebind its names, say) is tampering."""
     local = threading.local()
     getframe = sys._getframe
     reported: set[tuple[str, str, int]] = set()
     imports: set[tuple[str, int, str]] = set()  # (file, line, module) already reported
-    allowed = tuple(
-        p.rstrip("/") + "/"
-        for p in {workspace, sys.prefix, sys.base_prefix, sys.exec_prefix, _pytest_temp()}
-        if p
+    installation = tuple(
+        p.rstrip("/") + "/" for p in {sys.prefix, sys.base_prefix, sys.exec_prefix} if p
     )
+    own = tuple(p.rstrip("/") + "/" for p in (workspace, _pytest_temp()) if p)
+    allowed = own + installation
+    tests = os.path.join(workspace, TESTS_FOLDER) if workspace else None
 
     def on_import(event: str, args: tuple[Any, ...]) -> None:
         name = args[0] if args and isinstance(args[0], str) else ""
@@ -462,6 +601,9 @@ def _install_audit(
         names = [f"{name}.{item}" for item in fromlist or () if isinstance(item, str)] or [name]
         if measuring and name.split(".")[0] == "coverage":
             report_coverage_import()
+            return
+        if name in test_modules:
+            report_test_import(name)
             return
         targets = {n: blame.owner(n) for n in names}
         if not any(targets.values()):
@@ -487,6 +629,26 @@ def _install_audit(
                     "domain": theirs,
                 }
             )
+
+    def report_test_import(name: str) -> None:
+        frame: FrameType | None = getframe(3)
+        while frame is not None and frame.f_code.co_filename == blame.me:
+            frame = frame.f_back  # the import wrappers
+        culprit = blame.culprit(frame, False)
+        if culprit is None:
+            return  # pytest importing the tests, or the tests importing each other
+        relative = blame.relative(culprit[0])
+        emit(
+            {
+                "event": "audit",
+                "category": "tamper",
+                "what": f"imports the tests' own module {name}",
+                "call": "import",
+                "file": relative,
+                "line": culprit[1],
+                "test": current[0],
+            }
+        )
 
     def report_coverage_import() -> None:
         found = blame.importer(getframe(3))
@@ -526,6 +688,12 @@ def _install_audit(
                 target: Any = args[0] if args and args[0] is not None else "."
                 if isinstance(target, bytes):
                     target = target.decode(errors="replace")
+                where = os.path.abspath(target) if isinstance(target, str) else ""
+                if tests and (where == tests or where.startswith(tests + "/")):
+                    return "tamper", f"reads the tests' own files ({target!r})"
+                inside = where.startswith(installation) and not where.startswith(own)
+                if where and inside and _writes(event, args):
+                    return "review", f"writes to {target!r}, inside the Python installation"
                 if isinstance(target, str) and _allowed_path(os.path.abspath(target), allowed):
                     return None
                 if isinstance(target, str) and re.fullmatch(
@@ -606,8 +774,9 @@ def _absolute(name: str, globals_: Any, level: int) -> str:
     return f"{base}.{name}" if name else base
 
 
-def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
-    """Wrap the two ways to import by name, so already-loaded modules are seen too."""
+def _watch_imports(loaded: Callable[[], None]) -> tuple[Any, Any, _ImportWatch]:
+    """Wrap the two ways to import by name, so already-loaded modules are seen too;
+    ``loaded`` runs after every import, before the importing code goes on."""
     original_import = builtins.__import__
     original_import_module = importlib.import_module
     audit = sys.audit
@@ -627,6 +796,8 @@ def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
                 audit("grader.import", absolute, ())  # an attempt counts too
             raise
         with contextlib.suppress(Exception):
+            loaded()
+        with contextlib.suppress(Exception):
             # ``from ai.ml import model``: name the submodules, the most precise target
             submodules = tuple(
                 item
@@ -642,7 +813,10 @@ def _watch_imports() -> tuple[Any, Any, _ImportWatch]:
             audit("grader.import", absolute, ())
         except Exception:
             pass
-        return original_import_module(name, package)
+        module = original_import_module(name, package)
+        with contextlib.suppress(Exception):
+            loaded()
+        return module
 
     finder = _ImportWatch()
     builtins.__import__ = watched_import
@@ -676,8 +850,9 @@ class _Reporter:
         self._emit = _emitter(int(settings["report_fd"]), bytes.fromhex(settings["key"]))
         self._per_test = float(settings.get("per_test", 0) or 0)
         self._signal, self._setitimer = signal.signal, signal.setitimer
-        self._run_async = asyncio.run
+        self._run_async = _run_to_end
         self._clock = time.perf_counter
+        self._iscoroutine = inspect.iscoroutine
         self._gettrace, self._getprofile = sys.gettrace, sys.getprofile
         self._started: dict[str, float] = {}
         self._phases: dict[str, list[pytest.TestReport]] = {}
@@ -696,10 +871,17 @@ class _Reporter:
             str(settings.get("packages", "")),
             [str(d) for d in settings.get("domains", [])],
         )
-        importer, import_module, finder = _watch_imports()
+        own = [blame.module_name(a) for a in blame.answers]
+        self._course = _CourseModules(
+            [str(t) for t in settings.get("course", [])], own, blame.packages
+        )
+        importer, import_module, finder = _watch_imports(self._course.record_new)
         self._finder = finder
         workspace = str(settings.get("workspace", ""))
-        _install_audit(self._emit, blame, workspace, self._current, bool(self._measure))
+        self._test_modules: set[str] = set()
+        _install_audit(
+            self._emit, blame, workspace, self._current, bool(self._measure), self._test_modules
+        )
         self._relative = blame.relative
         self._snapshot = _Snapshot(
             {
@@ -720,7 +902,8 @@ class _Reporter:
         }
 
     def _check(self, when: str) -> None:
-        changed = [c for c in self._snapshot.changes(self._now()) if c not in self._reported]
+        self._course.record_new()
+        changed = self._snapshot.changes(self._now()) + self._course.changes()
         if self._finder not in sys.meta_path:
             changed.append("sys.meta_path (the import watch was removed)")
         if self._gettrace() is not self._tracer or self._getprofile() is not None:
@@ -764,7 +947,7 @@ class _Reporter:
         names = pyfuncitem._fixtureinfo.argnames
         kwargs = {name: pyfuncitem.funcargs[name] for name in names}
         result = function(**kwargs)
-        if inspect.iscoroutine(result):
+        if self._iscoroutine(result):
             self._run_async(result)
         self._ran.add(pyfuncitem.nodeid)
         return True
@@ -825,6 +1008,7 @@ class _Reporter:
             module = collector.__dict__.get("_obj")  # imported by now, unless it failed
             if isinstance(module, ModuleType):
                 self._snapshot.add_test_module(module)
+                self._test_modules.add(module.__name__)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -836,12 +1020,21 @@ class _Reporter:
         self, excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]
     ) -> None:
         """pytest itself stopped (a ``SystemExit`` while importing the answer, say)."""
+        self._stopped(excinfo)
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """A ``KeyboardInterrupt`` raised by the answer (at import, say) ends the run."""
+        self._stopped(excinfo)
+
+    def _stopped(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         where = ""
         for entry in excinfo.traceback:
             relative = _in_packages(str(entry.path))
             if relative:
                 where = f"{relative}:{entry.lineno + 1}"
-        message = f"{excinfo.typename}: {excinfo.value}" + (f" (at {where})" if where else "")
+        value = str(excinfo.value)[:300]
+        message = excinfo.typename + (f" ({value})" if value else "") + " was raised"
+        message += f" at {where}" if where else ""
         self._emit({"event": "stopped", "message": f"the test run stopped: {message}"})
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -864,12 +1057,14 @@ def describe(report: pytest.TestReport | pytest.CollectReport) -> str:
     message = crash.message if crash is not None else str(longrepr).strip().splitlines()[-1:]
     if isinstance(message, list):
         message = message[0] if message else "failed"
-    lines = [line for line in str(message).splitlines() if line.strip()][:12]
-    text = "\n".join(lines)
+    lines = [line for line in str(message).splitlines() if line.strip()]
+    if len(lines) > MAX_MESSAGE_LINES:
+        lines = [*lines[:MAX_MESSAGE_LINES], f"... ({len(lines) - MAX_MESSAGE_LINES} more lines)"]
+    text = "\n".join(lines)[:MAX_MESSAGE_CHARS]
     where = _answer_location(longrepr)
     if where:
         text += f"\n(at {where})"
-    return text[:2000]
+    return text
 
 
 def _answer_location(longrepr: Any) -> str:

@@ -17,13 +17,16 @@ Behaviour choices, stated once:
   never reported scores 0.
 * When the answer's own code inspects frames or the heap, installs a trace function,
   rewrites code objects or uses ``ctypes`` (the plugin's audit hook says so), or the
-  plugin reports that pytest's or the grader's machinery was altered, neither the test
+  plugin reports that pytest's, the grader's or the course's code was altered, neither the test
   running at that moment nor any later test of that process is graded (error); each
   such event is also a review flag.
 * An infinite loop costs that test and no more: the test process arms an alarm per
   test, and if learner code blocks it, the grader kills the process after the
   per-test limit plus a grace period, scores that test as a timeout, and starts a new
   process for the tests not yet run. The total time limit is enforced the same way.
+* No path of the grading machine reaches a learner: in every message and flag, the
+  workspace, its parent folder, the Python installation, the course checkout and the
+  home folder are replaced by neutral names (``/workspace``, ``/python`` ...).
 * Output is not captured by pytest (``-s``): it comes straight to the grader, which
   keeps the first ``limits.output_kb`` and reads and drops the rest, so a flood can
   neither fill a disk nor block the process. Learners never see it.
@@ -41,9 +44,10 @@ import selectors
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +69,10 @@ OUTCOMES = {
     "timeout": Outcome.TIMEOUT,
     "skipped": Outcome.FAILED,  # a skipped test earned nothing
 }
+# Full assertion diffs (never pytest's "Use -v to get more diff"); the plugin bounds them.
 INI = """[pytest]
 pythonpath = {packages}
+verbosity_assertions = 2
 markers =
     points(n): the points this test is worth
 """
@@ -83,6 +89,7 @@ class RuntimeBoundary:
     domains: tuple[str, ...] = ()
     advice: str = RUNTIME_ADVICE
     section: str = ""
+    course: tuple[str, ...] = ()  # the monorepo's top-level packages: no answer may patch them
 
 
 @dataclass
@@ -115,7 +122,9 @@ class _Progress:
             self.flagged.add((kind, message))
             self.flags.append(Flag(kind, message, severity, file, line))
 
-    def record(self, node_id: str, outcome: Outcome, duration: float, message: str) -> None:
+    def record(
+        self, node_id: str, outcome: Outcome, duration: float, message: str, graded: bool = True
+    ) -> None:
         if node_id in self.seen_nodes:
             self.flag("tampered", f"{node_id} was reported twice")
             return
@@ -127,7 +136,8 @@ class _Progress:
         previous = self.runs.get(test)
         if previous is None or previous.outcome is Outcome.PASSED:
             total = duration + (previous.duration if previous else 0.0)
-            self.runs[test] = TestRun(outcome, total, message)  # a failing case decides
+            case = case_id(node_id) if graded and outcome is not Outcome.PASSED else ""
+            self.runs[test] = TestRun(outcome, total, message, case)  # a failing case decides
 
     def pending(self, files: set[str] | None = None) -> list[str]:
         left = self.expected - set(self.runs)
@@ -179,16 +189,43 @@ class _Process:
         return self.tainted.get(node_id) or self.poisoned
 
 
+def host_paths(workspace: Workspace, hidden: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The grading machine's paths a learner must not see, and what to show instead."""
+    parent = str(workspace.root.parent)  # a batch's output folder, or the temporary folder
+    paths = {
+        str(workspace.root): "/workspace",
+        **({} if parent == tempfile.gettempdir() else {parent: "/workspaces"}),
+        sys.prefix: "/python",
+        sys.base_prefix: "/python",
+        sys.exec_prefix: "/python",
+        str(Path.home()): "/home",
+        **(hidden or {}),
+    }
+    for path, neutral in list(paths.items()):
+        paths.setdefault(os.path.realpath(path), neutral)
+    return {p: n for p, n in paths.items() if len(p) > 1}
+
+
+def redact(text: str, paths: Mapping[str, str]) -> str:
+    """``text`` with every path of ``paths`` replaced by its neutral name, longest first."""
+    for path in sorted(paths, key=len, reverse=True):
+        text = text.replace(path, paths[path])
+    return text
+
+
 class PytestRunner:
     def __init__(
         self,
         sandbox: Sandbox,
         python: str = sys.executable,
         boundary: RuntimeBoundary | None = None,
+        hidden_paths: Mapping[str, str] | None = None,
     ) -> None:
+        """``hidden_paths`` are more paths to keep from learners (the course checkout)."""
         self.sandbox = sandbox
         self.python = python
         self.boundary = boundary or RuntimeBoundary()
+        self.hidden_paths = dict(hidden_paths or {})
 
     def run(
         self,
@@ -244,9 +281,10 @@ class PytestRunner:
             error=progress.watch_broken
             or (None if progress.watch_ran else "the test process never started its import watch"),
         )
+        paths = host_paths(workspace, self.hidden_paths)
         return RunReport(
-            progress.runs,
-            tuple(progress.flags),
+            {t: replace(r, message=redact(r.message, paths)) for t, r in progress.runs.items()},
+            tuple(replace(f, message=redact(f.message, paths)) for f in progress.flags),
             progress.output.decode(errors="replace"),
             runtime,
             {path: tuple(sorted(lines)) for path, lines in progress.lines.items()},
@@ -284,6 +322,7 @@ class PytestRunner:
             "workspace": str(workspace.root),
             "answers": answers,
             "domains": list(self.boundary.domains),
+            "course": list(self.boundary.course),
             "measure": [str(workspace.packages / m) for m in sorted(progress.measured)],
         }
         data = json.dumps(settings).encode()
@@ -461,7 +500,7 @@ def _apply(event: dict[str, Any], watch: _Process, progress: _Progress) -> str:
         why = watch.invalid(node)
         if why:
             outcome, message = Outcome.ERROR, f"not graded: {why}"
-        progress.record(node, outcome, float(event.get("duration", 0)), message)
+        progress.record(node, outcome, float(event.get("duration", 0)), message, not why)
     elif kind == "collect_error":
         file = str(event.get("nodeid"))
         message = "the answer could not be imported: " + str(event.get("message", ""))
@@ -499,11 +538,14 @@ def _apply(event: dict[str, Any], watch: _Process, progress: _Progress) -> str:
         if watch.hidden:
             listing = f"{len(changed)} name(s), while the hidden tests ran"
         progress.flag(
-            "tampered", f"the grader's machinery was altered in the test process: {listing}"
+            "tampered",
+            f"code the answer does not own (the grader's or the course's) was changed in the "
+            f"test process: {listing}",
         )
-        why = f"the answer altered the grader's machinery ({listing})"
+        why = f"the answer changed code it does not own ({listing})"
         _invalidate(watch, why)
-        if any("import" in c or "meta_path" in c for c in changed):
+        watch_parts = ("builtins.__import__", "importlib.import_module", "sys.meta_path")
+        if any(c.startswith(watch_parts) or "_ImportWatch" in c for c in changed):
             progress.watch_broken = "the answer switched off the run-time import watch"
     elif kind == "lines" and not watch.hidden:
         for path, lines in dict(event.get("lines") or {}).items():
@@ -539,6 +581,12 @@ def _invalidate(watch: _Process, why: str) -> None:
         if watch.running is not None:
             watch.tainted.setdefault(watch.running[0], why)
         watch.poisoned = why
+
+
+def case_id(node_id: str) -> str:
+    """``test_x[prepare_data]`` -> ``prepare_data``: the id of a parametrized case."""
+    inner = node_id.split("::")[-1]
+    return inner.split("[", 1)[1].removesuffix("]")[:120] if "[" in inner else ""
 
 
 def _int(value: Any) -> int | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from grader.application.ports import Workspace
 from grader.domain.exercise import Exercise, workspace_test_path
+from grader.errors import SubmissionError
 
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".mypy_cache")
 
@@ -38,7 +39,7 @@ class TemporaryWorkspaces:
             for relative, text in {**exercise.starter, **answers}.items():
                 target = (packages / relative).resolve()
                 if not target.is_relative_to(packages.resolve()):
-                    raise ValueError(f"answer path {relative!r} leaves the packages folder")
+                    raise SubmissionError(f"answer path {relative!r} leaves the packages folder")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
             test_paths = []

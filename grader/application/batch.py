@@ -5,6 +5,10 @@ Behaviour choices, stated once:
 * A learner is an entry of the submissions folder: a sub-folder, a ``.zip`` or a
   ``.ipynb`` (the name without suffix is the learner's id). Hidden entries and
   symbolic links are skipped.
+* Entries whose ids differ only in case, separators, invisible or look-alike characters
+  (``Ada``, ``ada``, ``a-da``; a folder ``ada/`` beside ``ada.zip``) are refused, every
+  one of them, with a sentence saying why: grading them would let one overwrite the
+  other's results, feedback or gradebook row.
 * Each (learner, exercise) result is saved as soon as it is ready, so a re-run after
   an interruption skips what is done, unless that learner's answers changed since.
 * Work that cannot be graded at all (an unreadable submission, a grader failure) gets
@@ -23,7 +27,7 @@ from grader.application.grading import Grader
 from grader.application.ports import SubmissionReader
 from grader.domain.exercise import Exercise
 from grader.domain.result import Flag, GradeResult, Severity
-from grader.domain.submission import Submission
+from grader.domain.submission import Submission, learner_key
 from grader.errors import GraderError
 
 SUFFIXES = (".zip", ".ipynb")
@@ -33,6 +37,7 @@ SUFFIXES = (".zip", ".ipynb")
 class BatchOutcome:
     graded: list[GradeResult] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (learner, exercise)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (entry name, why)
 
 
 def learners(folder: Path) -> list[tuple[str, Path]]:
@@ -46,6 +51,27 @@ def learners(folder: Path) -> list[tuple[str, Path]]:
         elif entry.suffix in SUFFIXES:
             found.append((entry.stem, entry))
     return found
+
+
+def distinct_learners(folder: Path) -> tuple[list[tuple[str, Path]], list[tuple[str, str]]]:
+    """The learners whose ids cannot be confused, and (entry, why) for those refused."""
+    groups: dict[str, list[tuple[str, Path]]] = {}
+    for learner, path in learners(folder):
+        groups.setdefault(learner_key(learner), []).append((learner, path))
+    kept: list[tuple[str, Path]] = []
+    refused: list[tuple[str, str]] = []
+    for group in groups.values():
+        if len(group) == 1:
+            kept += group
+            continue
+        names = " and ".join(repr(path.name) for _, path in group)
+        why = (
+            f"{names} name learners a file system or a reader cannot tell apart (they differ "
+            "only in case, separators, invisible or look-alike characters); rename all but "
+            "one and grade again"
+        )
+        refused += [(path.name, why) for _, path in group]
+    return sorted(kept), sorted(refused)
 
 
 def for_exercise(submission: Submission, exercise: Exercise) -> Submission:
@@ -94,9 +120,10 @@ def run_batch(
     ``is_done(learner, exercise, fingerprint)`` says whether that work is stored
     already; ``save`` stores a new result; ``progress`` is called once per job.
     """
-    outcome = BatchOutcome()
+    kept, refused = distinct_learners(folder)
+    outcome = BatchOutcome(refused=refused)
     work: list[tuple[Exercise, Submission]] = []
-    for learner, path in learners(folder):
+    for learner, path in kept:
         try:
             whole = reader.read(path, exercises, learner)
         except GraderError as error:

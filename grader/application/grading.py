@@ -141,10 +141,19 @@ def test_result(spec: TestSpec, run: TestRun) -> TestResult:
         earned=earned,
         outcome=run.outcome,
         duration=round(run.duration, 3),
-        # Hidden tests show title and outcome only: their messages quote their code.
-        message="" if spec.hidden else run.message,
+        # Hidden tests show title, outcome and the failing case's id only: their
+        # messages quote their code.
+        message=_case_line(run.case) if spec.hidden else _with_case(run.message, run.case),
         hidden=spec.hidden,
     )
+
+
+def _case_line(case: str) -> str:
+    return f"failed for the case: {case}" if case else ""
+
+
+def _with_case(message: str, case: str) -> str:
+    return f"{_case_line(case)}\n{message}" if case else message
 
 
 def merge_contracts(

@@ -60,6 +60,7 @@ class TestRun:
     outcome: Outcome
     duration: float = 0.0
     message: str = ""
+    case: str = ""  # the parametrized case that failed ("prepare_data"), if any
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ no_flags = true                # no flag at all (controls)
 format = "folder"              # or "zip" ([[zip]] entries) or "symlink" (target = ...)
 ```
 
-Texts may use ``@@COURSE@@``, ``@@REPO@@``, ``@@OUT@@``, ``@@SUBMISSIONS@@`` and
-``@@PORT@@`` (a server on 127.0.0.1 outside the sandbox that hands out the reference
-answer to whoever connects). Adding an attack is adding a folder.
+Texts may use ``@@COURSE@@``, ``@@REPO@@``, ``@@OUT@@``, ``@@SUBMISSIONS@@``,
+``@@PYTHON@@``, ``@@BASE_PYTHON@@``, ``@@HOME@@`` and ``@@PORT@@`` (a server on
+127.0.0.1 outside the sandbox that hands out the reference answer to whoever connects).
+``absent = [...]`` lists texts that no test or flag message of the result may contain.
+Adding an attack is adding a folder.
 
 All of them are graded by one ``grader batch --jobs 2``; then each result is checked
 against its expectations, and the course, the output folder's other files, the network
@@ -32,6 +34,7 @@ import hashlib
 import json
 import socket
 import stat
+import sys
 import threading
 import time
 import tomllib
@@ -120,6 +123,9 @@ class Batch:
         return data
 
 
+HOST = {"PYTHON": sys.prefix, "BASE_PYTHON": sys.base_prefix, "HOME": str(Path.home())}
+
+
 def expected(name: str) -> dict[str, Any]:
     return tomllib.loads((ATTACKS / name / "expected.toml").read_text())
 
@@ -199,7 +205,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
         "exercise": "rules",
         "learner": "zz-earlier",
         "score": 3,
-        "max_score": 7,
+        "max_score": 9,
         "full_marks": False,
         "needs_review": False,
         "summary": "graded by an earlier batch",
@@ -216,6 +222,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
         "OUT": str(out),
         "SUBMISSIONS": str(room),
         "PORT": str(server.port),
+        **HOST,
     }
     try:
         for name in NAMES:
@@ -261,6 +268,10 @@ def test_attack(batch: Batch, name: str) -> None:
         assert tests[test]["outcome"] == outcome, why
     for test, text in spec.get("test_message", {}).items():
         assert text in tests[test]["message"], tests[test]["message"]
+    shown = [t["message"] for t in result["tests"]] + messages
+    places = {"REPO": str(REPO), "OUT": str(batch.out), "SUBMISSIONS": str(batch.submissions)}
+    for text in (fill(t, {**places, **HOST}) for t in spec.get("absent", [])):
+        assert not [m for m in shown if text in m], f"{text!r} reached the learner: {shown}"
     contracts = {c["id"]: c for c in result["contracts"]}
     for contract in spec.get("broken", []):
         assert not contracts[contract]["kept"], why

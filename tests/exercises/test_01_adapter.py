@@ -30,11 +30,13 @@ class AnomalyDetectionAdapter(BaseDomainAdapter):
         started = time.monotonic()
         try:
             detector = await self.service_locator.get_service(self.domain_name, "detector")
-            result = await asyncio.wait_for(detector.detect(dataset), self.timeout)
-        except LookupError as error:
+            return await asyncio.wait_for(detector.detect(dataset), self.timeout)
+        except TimeoutError:
+            raise
+        except Exception as error:
             raise AdapterError("anomaly_detection", "detector", "detect", str(error)) from error
-        log.info("anomaly_detection.detector.detect took %.3f s", time.monotonic() - started)
-        return result
+        finally:
+            log.info("anomaly_detection.detector.detect took %.3f s", time.monotonic() - started)
 """,
     "call with an explicit timeout": """
 from shared.integration.domain_adapters import BaseDomainAdapter
@@ -65,10 +67,35 @@ class AnomalyDetectionAdapter(BaseDomainAdapter):
         answer: AnomalyResult = await self._ask("detect", dataset)
         return answer
 """,
+    "wraps errors in its own exception": """
+import logging
+
+from shared.integration.domain_adapters import BaseDomainAdapter
+
+logger = logging.getLogger("data_quality.anomaly_detection")
+
+
+class DetectorUnavailable(RuntimeError):
+    pass
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    async def detect_anomalies(self, dataset):
+        logger.info("asking anomaly_detection/detector about %s", dataset.name)
+        try:
+            return await self.call("detector", "detect", dataset)
+        except TimeoutError:
+            raise
+        except Exception as error:
+            raise DetectorUnavailable(f"the anomaly detector failed: {error}") from error
+""",
 }
 
 WRONG = {
-    # The outline's own sketch: it works, but has no timeout and logs nothing.
+    # The outline's own sketch: it works, but has no timeout, logs nothing, and lets the
+    # detector's own errors out raw.
     "no timeout, no log": (
         """
 from shared.integration.domain_adapters import BaseDomainAdapter
@@ -81,8 +108,9 @@ class AnomalyDetectionAdapter(BaseDomainAdapter):
         service = await self.service_locator.get_service("anomaly_detection", "detector")
         return await service.detect(dataset)
 """,
-        4,
+        3,
         {
+            "test_a_missing_detector_is_a_clear_error": Outcome.FAILED,
             "test_a_slow_detector_times_out": Outcome.TIMEOUT,
             "test_the_call_is_logged": Outcome.FAILED,
         },
@@ -119,6 +147,170 @@ class AnomalyDetectionAdapter(BaseDomainAdapter):
             "test_finds_the_outlier_through_the_locator": Outcome.FAILED,
             "test_the_dataset_and_result_pass_through_unchanged": Outcome.FAILED,
         },
+    ),
+    # "Resilient": a failing or slow detector becomes an empty, made-up result.
+    "made-up result when the detector fails": (
+        """
+import logging
+
+from shared.integration.domain_adapters import BaseDomainAdapter
+from shared.interfaces import AnomalyResult
+
+log = logging.getLogger(__name__)
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    async def detect_anomalies(self, dataset):
+        try:
+            return await self.call("detector", "detect", dataset)
+        except Exception:
+            log.exception("anomaly_detection detector failed")
+            return AnomalyResult(dataset.name, "unavailable", 0.0)
+""",
+        3,
+        {
+            "test_a_missing_detector_is_a_clear_error": Outcome.FAILED,
+            "test_a_slow_detector_times_out": Outcome.FAILED,
+            "test_the_call_is_logged": Outcome.FAILED,
+        },
+    ),
+    # Only a missing detector is explained; the detector's own errors leave raw.
+    "raw errors from the detector": (
+        """
+import asyncio
+import logging
+
+from shared.exceptions import AdapterError
+from shared.integration.domain_adapters import BaseDomainAdapter
+
+log = logging.getLogger(__name__)
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    async def detect_anomalies(self, dataset):
+        log.info("calling anomaly_detection detector.detect")
+        try:
+            detector = await self.service_locator.get_service("anomaly_detection", "detector")
+        except LookupError as error:
+            raise AdapterError("anomaly_detection", "detector", "detect", str(error)) from error
+        return await asyncio.wait_for(detector.detect(dataset), self.timeout)
+""",
+        6,
+        {"test_a_missing_detector_is_a_clear_error": Outcome.FAILED},
+    ),
+    # A timeout, but a fixed one: the locator's adapter_timeout is ignored.
+    "hard-coded timeout": (
+        """
+from shared.integration.domain_adapters import BaseDomainAdapter
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    async def detect_anomalies(self, dataset):
+        return await self.call("detector", "detect", dataset, timeout=30)
+""",
+        5,
+        {"test_a_slow_detector_times_out": Outcome.TIMEOUT},
+    ),
+    # Logs with print: nothing reaches the logging system.
+    "prints instead of logging": (
+        """
+import asyncio
+
+from shared.exceptions import AdapterError
+from shared.integration.domain_adapters import BaseDomainAdapter
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    async def detect_anomalies(self, dataset):
+        print("calling anomaly_detection.detector.detect")
+        try:
+            detector = await self.service_locator.get_service(self.domain_name, "detector")
+            return await asyncio.wait_for(detector.detect(dataset), self.timeout)
+        except TimeoutError:
+            raise
+        except Exception as error:
+            raise AdapterError(self.domain_name, "detector", "detect", str(error)) from error
+""",
+        6,
+        {"test_the_call_is_logged": Outcome.FAILED},
+    ),
+    # Logs only the calls that worked (the log line comes after the call).
+    "logs only successes": (
+        """
+import asyncio
+import logging
+import time
+
+from shared.exceptions import AdapterError
+from shared.integration.domain_adapters import BaseDomainAdapter
+
+log = logging.getLogger(__name__)
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    async def detect_anomalies(self, dataset):
+        started = time.monotonic()
+        try:
+            detector = await self.service_locator.get_service(self.domain_name, "detector")
+            result = await asyncio.wait_for(detector.detect(dataset), self.timeout)
+        except TimeoutError:
+            raise
+        except Exception as error:
+            raise AdapterError(self.domain_name, "detector", "detect", str(error)) from error
+        log.info("anomaly_detection.detector.detect took %.3f s", time.monotonic() - started)
+        return result
+""",
+        6,
+        {"test_the_call_is_logged": Outcome.FAILED},
+    ),
+    # Remembers each dataset's result: the detector is asked once per dataset name.
+    "remembers results by dataset name": (
+        """
+from shared.integration.domain_adapters import BaseDomainAdapter
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    def __init__(self, service_locator, **options):
+        super().__init__(service_locator, **options)
+        self.results = {}
+
+    async def detect_anomalies(self, dataset):
+        if dataset.name not in self.results:
+            self.results[dataset.name] = await self.call("detector", "detect", dataset)
+        return self.results[dataset.name]
+""",
+        6,
+        {"test_the_dataset_and_result_pass_through_unchanged": Outcome.FAILED},
+    ),
+    # Hands the detector a copy of the records, and rebuilds the result it got.
+    "copies the dataset and the result": (
+        """
+from shared.integration.domain_adapters import BaseDomainAdapter
+from shared.interfaces import AnomalyResult, DataSet
+
+
+class AnomalyDetectionAdapter(BaseDomainAdapter):
+    domain_name = "anomaly_detection"
+
+    async def detect_anomalies(self, dataset):
+        copy = DataSet.from_records(list(dataset.records), name=dataset.name)
+        found = await self.call("detector", "detect", copy)
+        return AnomalyResult(found.dataset_name, found.method, found.threshold, found.anomalies)
+""",
+        6,
+        {"test_the_dataset_and_result_pass_through_unchanged": Outcome.FAILED},
     ),
 }
 

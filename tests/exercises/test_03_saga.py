@@ -48,6 +48,7 @@ class TrainingPipeline(SagaOrchestrator):
             return context.model.model_id
 
         async def untrain(context):
+            await mlops.rollback(context.model.model_id, "staging")
             await ml.discard(context.model.model_id)
 
         async def deploy(context):
@@ -70,7 +71,12 @@ CORRECT = {
     "compensations read the results": CLOSURES.replace(
         "await ml.discard(context.model.model_id)",
         'await ml.discard(context.results["train_model"])',
-    ).replace(
+    )
+    .replace(
+        'await mlops.rollback(context.model.model_id, "staging")',
+        'await mlops.rollback(context.results["train_model"], "staging")',
+    )
+    .replace(
         "await mlops.rollback(context.model.model_id, environment)",
         'await mlops.rollback(context.results["train_model"], environment)',
     ),
@@ -108,31 +114,177 @@ def TrainingPipeline(service_locator, environment="production"):
 
     saga.add_step(SagaStep("validate_data", validate))
     saga.add_step(SagaStep("prepare_data", prepare, lambda ctx: get(CloudStorageAdapter).delete(ctx.key)))
-    saga.add_step(SagaStep("train_model", train, lambda ctx: get(MLAdapter).discard(ctx.model.model_id)))
+    async def untrain(ctx):
+        await get(MLOpsAdapter).rollback(ctx.model.model_id, environment="staging")
+        await get(MLAdapter).discard(ctx.model.model_id)
+
+    saga.add_step(SagaStep("train_model", train, untrain))
     saga.add_step(SagaStep("deploy_model", deploy,
                            lambda ctx: get(MLOpsAdapter).rollback(ctx.model.model_id, environment)))
     return saga
 """,
 }
 
-UNDO_TESTS = {
-    "test_a_refused_deployment_undoes_training_and_preparation": Outcome.FAILED,
-    "test_a_failure_at_any_step_undoes_exactly_what_was_done": Outcome.FAILED,
-    "test_a_failing_undo_is_reported_and_the_rest_still_run": Outcome.FAILED,
-}
+IDEMPOTENT = """
+import json
+from dataclasses import dataclass
+
+from shared.integration.cross_domain_patterns import SagaOrchestrator, SagaStep
+from shared.integration.domain_adapters import (
+    CloudStorageAdapter, DataQualityAdapter, DataScienceAdapter, MLAdapter, MLOpsAdapter,
+)
+
+
+class InvalidData(Exception):
+    pass
+
+
+class TrainingPipeline(SagaOrchestrator):
+    \"\"\"Compensations check what their step got done, and steps may be retried.\"\"\"
+
+    def __init__(self, service_locator, environment="production"):
+        super().__init__("training_pipeline")
+        self.environment = environment
+        self.adapters = {
+            kind: service_locator.get_adapter(kind)
+            for kind in (DataQualityAdapter, DataScienceAdapter, MLAdapter, MLOpsAdapter,
+                         CloudStorageAdapter)
+        }
+        self.add_step(SagaStep("validate_data", self.validate, retries=1, backoff=0.01))
+        self.add_step(SagaStep("prepare_data", self.prepare, self.unprepare, retries=1, backoff=0.01))
+        self.add_step(SagaStep("train_model", self.train, self.untrain))
+        self.add_step(SagaStep("deploy_model", self.deploy, self.undeploy, retries=2, backoff=0.01))
+
+    async def validate(self, context):
+        report = await self.adapters[DataQualityAdapter].validate(context.dataset)
+        if not report.is_valid:
+            raise InvalidData(report.summary())
+
+    async def prepare(self, context):
+        science = self.adapters[DataScienceAdapter]
+        cleaned, _report = await science.clean(context.dataset)
+        prepared = await science.prepare_features(cleaned, context.target)
+        key = "prepared/%s.json" % context.dataset.name
+        await self.adapters[CloudStorageAdapter].put(key, json.dumps(list(prepared.records)).encode())
+        context.prepared, context.stored = prepared, key
+        return key
+
+    async def unprepare(self, context):
+        key = getattr(context, "stored", None)
+        if key is not None:
+            await self.adapters[CloudStorageAdapter].delete(key)
+
+    async def train(self, context):
+        context.model = await self.adapters[MLAdapter].train(context.prepared, context.target)
+        return context.model.model_id
+
+    async def untrain(self, context):
+        model = getattr(context, "model", None)
+        if model is not None:
+            await self.adapters[MLOpsAdapter].rollback(model.model_id, "staging")
+            await self.adapters[MLAdapter].discard(model.model_id)
+
+    async def deploy(self, context):
+        await self.adapters[MLOpsAdapter].deploy(context.model, self.environment)
+
+    async def undeploy(self, context):
+        model = getattr(context, "model", None)
+        if model is not None:
+            await self.adapters[MLOpsAdapter].rollback(model.model_id, self.environment)
+"""
+
+CORRECT["idempotent compensations, retried steps"] = IDEMPOTENT
+
+DIRECT = """
+import json
+
+from shared.integration.cross_domain_patterns import SagaOrchestrator, SagaStep
+
+
+class TrainingPipeline(SagaOrchestrator):
+    def __init__(self, service_locator, environment="production"):
+        super().__init__("training_pipeline")
+        self.locator = service_locator
+        self.environment = environment
+        self.add_step(SagaStep("validate_data", self.validate))
+        self.add_step(SagaStep("prepare_data", self.prepare, self.unprepare))
+        self.add_step(SagaStep("train_model", self.train, self.untrain))
+        self.add_step(SagaStep("deploy_model", self.deploy, self.undeploy))
+
+    async def service(self, domain, name):
+        return await self.locator.get_service(domain, name)
+
+    async def validate(self, context):
+        report = await (await self.service("data_quality", "validator")).validate(context.dataset)
+        if not report.is_valid:
+            raise ValueError(report.summary())
+
+    async def prepare(self, context):
+        cleaner = await self.service("data_science", "cleaner")
+        cleaned, _ = await cleaner.clean(context.dataset)
+        context.prepared = await cleaner.prepare_features(cleaned, context.target)
+        store = await self.service("cloud", "object_store")
+        await store.put(f"prepared/{context.dataset.name}.json",
+                        json.dumps(context.prepared.records).encode())
+
+    async def unprepare(self, context):
+        store = await self.service("cloud", "object_store")
+        await store.delete(f"prepared/{context.dataset.name}.json")
+
+    async def train(self, context):
+        trainer = await self.service("machine_learning", "trainer")
+        context.model = await trainer.train(context.prepared, context.target)
+        return context.model.model_id
+
+    async def untrain(self, context):
+        registry = await self.service("mlops", "registry")
+        await registry.rollback(context.model.model_id, "staging")
+        await (await self.service("machine_learning", "trainer")).discard(context.model.model_id)
+
+    async def deploy(self, context):
+        await (await self.service("mlops", "registry")).deploy(context.model, self.environment)
+
+    async def undeploy(self, context):
+        registry = await self.service("mlops", "registry")
+        await registry.rollback(context.model.model_id, self.environment)
+"""
+
+STAGING_UNDO = '            await mlops.rollback(context.model.model_id, "staging")\n'
+
+
+def swallowed(source: str, *lines: str) -> str:
+    """``source`` with each of ``lines`` wrapped in a try/except that swallows errors."""
+    for line in lines:
+        indent = line[: len(line) - len(line.lstrip())]
+        guarded = f"{indent}try:\n    {line}\n{indent}except Exception:\n{indent}    pass\n"
+        source = source.replace(line + "\n", guarded)
+    return source
+
+
+def failing(*tests: str) -> dict[str, Outcome]:
+    return dict.fromkeys(tests, Outcome.FAILED)
+
+
+ANY_STEP = "test_a_failure_at_any_step_undoes_exactly_what_was_done"
+FAILING_UNDO = "test_a_failing_undo_is_reported_and_the_rest_still_run"
+CRASH = "test_after_a_crash_in_deployment_everything_is_undone"
+REFUSED = "test_a_refused_deployment_undoes_training_and_preparation"
+GOOD = "test_good_data_ends_in_production"
+HANDS_ON = "test_each_step_hands_on_what_the_next_needs"
+INVALID = "test_invalid_data_stops_at_validation"
 
 WRONG = {
     "no compensations": (
         CLOSURES.replace(", unprepare)", ")")
         .replace(", untrain)", ")")
         .replace(", undeploy)", ")"),
-        4,
-        UNDO_TESTS,
+        5,
+        failing(REFUSED, ANY_STEP, FAILING_UNDO, CRASH),
     ),
     "validation never fails": (
         CLOSURES.replace('raise ValueError(f"{len(report.issues)} issue(s)")', "pass"),
         8,
-        {"test_invalid_data_stops_at_validation": Outcome.FAILED},
+        failing(INVALID, ANY_STEP),
     ),
     "a failed deploy is swallowed": (
         CLOSURES.replace(
@@ -140,9 +292,71 @@ WRONG = {
             "            try:\n                await mlops.deploy(context.model, environment)\n"
             "            except Exception:\n                pass",
         ),
-        4,
-        UNDO_TESTS,
+        6,
+        failing(REFUSED, ANY_STEP, FAILING_UNDO),
     ),
+    "undoing training only discards the model": (
+        CLOSURES.replace(STAGING_UNDO, ""),
+        5,
+        failing(REFUSED, ANY_STEP, FAILING_UNDO, CRASH),
+    ),
+    "the model is discarded before it leaves staging": (
+        CLOSURES.replace(STAGING_UNDO, "").replace(
+            "            await ml.discard(context.model.model_id)\n",
+            "            await ml.discard(context.model.model_id)\n" + STAGING_UNDO,
+        ),
+        7,
+        failing(ANY_STEP, FAILING_UNDO, CRASH),
+    ),
+    "trains on the raw dataset": (
+        CLOSURES.replace(
+            "await ml.train(context.prepared, context.target)",
+            "await ml.train(context.dataset, context.target)",
+        ),
+        6,
+        failing(HANDS_ON, ANY_STEP, CRASH),
+    ),
+    "stores the raw records": (
+        CLOSURES.replace(
+            "json.dumps(context.prepared.records)", "json.dumps(context.dataset.records)"
+        ),
+        4,
+        failing(GOOD, HANDS_ON, ANY_STEP, CRASH),
+    ),
+    "a key without .json": (
+        CLOSURES.replace(
+            'f"prepared/{context.dataset.name}.json"', 'f"prepared/{context.dataset.name}"'
+        ),
+        3,
+        failing(GOOD, HANDS_ON, ANY_STEP, FAILING_UNDO, CRASH),
+    ),
+    "always deploys to production": (
+        CLOSURES.replace(
+            "await mlops.deploy(context.model, environment)", "await mlops.deploy(context.model)"
+        ).replace(
+            "await mlops.rollback(context.model.model_id, environment)",
+            "await mlops.rollback(context.model.model_id)",
+        ),
+        10,
+        failing(CRASH),
+    ),
+    "no undo for the last step (it never runs)": (
+        CLOSURES.replace(", undeploy)", ")"),
+        10,
+        failing(CRASH),
+    ),
+    "compensations swallow their errors": (
+        swallowed(
+            CLOSURES,
+            '            await store.delete(f"prepared/{context.dataset.name}.json")',
+            STAGING_UNDO.rstrip("\n"),
+            "            await ml.discard(context.model.model_id)",
+            "            await mlops.rollback(context.model.model_id, environment)",
+        ),
+        9,
+        failing(FAILING_UNDO, CRASH),
+    ),
+    "services called without the adapters": (DIRECT, 7, failing(HANDS_ON, ANY_STEP)),
 }
 
 

@@ -7,12 +7,17 @@ and 1 for keeping the dynamic-imports check; breaking domain independence is a g
 from __future__ import annotations
 
 import json
+import sys
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from grader.adapters.reports import to_html, to_json
+from grader.application.grading import test_result
+from grader.application.ports import TestRun as Run
+from grader.domain.exercise import TestSpec as Spec
 from grader.domain.result import GradeResult, Outcome, Severity
-from tests.grader.support import REFERENCE, GradeFn
+from tests.grader.support import FIXTURE, REFERENCE, GradeFn
 
 PUBLIC = "grader_tests/public/test_rules.py::"
 HIDDEN = "grader_tests/hidden/test_rules_hidden.py::"
@@ -98,7 +103,9 @@ def test_an_endless_loop_costs_that_test_only(grade: GradeFn) -> None:
     result = grade(answer)
 
     assert outcomes(result)["test_complete"] is Outcome.TIMEOUT
-    assert message(result, "test_complete") == "took longer than 2 s\n(at data/quality/rules.py:13)"
+    assert message(result, "test_complete") == (
+        "failed for the case: rows0-True\ntook longer than 2 s\n(at data/quality/rules.py:13)"
+    )
     assert result.score == Decimal(6)
     assert time.monotonic() - started < 10
 
@@ -234,3 +241,38 @@ def test_a_non_utf8_answer_is_reported(grade: GradeFn, tmp_path) -> None:  # typ
     assert "data/quality/rules.py is not UTF-8 text, so it was not graded" in [
         f.message for f in result.flags
     ]
+
+
+def test_a_failing_parametrized_case_is_named(grade: GradeFn) -> None:
+    answer = REFERENCE.replace("return count_missing(rows) == 0", "return True")
+
+    result = grade(answer)
+
+    assert outcomes(result)["test_complete"] is Outcome.FAILED
+    assert message(result, "test_complete").startswith("failed for the case: rows1-False\n")
+
+
+def test_a_hidden_failing_case_is_named_without_its_code() -> None:
+    spec = Spec("grader_tests/hidden/t.py::test_undo", "Undoes", Decimal(1), hidden=True)
+    run = Run(Outcome.FAILED, 0.1, "assert calls == ['SECRET']", case="prepare_data")
+
+    shown = test_result(spec, run)
+
+    assert shown.message == "failed for the case: prepare_data"
+
+
+def test_no_path_of_the_grading_machine_reaches_the_learner(grade: GradeFn) -> None:
+    answer = (
+        "import os, sys\n"
+        "def count_missing(rows):\n"
+        "    raise ValueError(f'{sys.prefix} {sys.base_prefix} {os.getcwd()} {__file__} "
+        '{os.path.expanduser("~")}\')\n'
+        "def is_complete(rows):\n    return True\n"
+    )
+
+    result = grade(answer)
+
+    shown = message(result, "test_counts_missing_values")
+    assert "/python /python /workspace /workspace/src/packages/data/quality/rules.py" in shown
+    for host in {sys.prefix, sys.base_prefix, str(Path.home()), str(FIXTURE)}:
+        assert host not in shown

@@ -694,3 +694,30 @@ def test_an_unreadable_answer_file_is_reported_not_raised(
     assert submission.answers == {}
     assert len(submission.problems) == 1
     assert submission.problems[0].startswith(f"{ANSWER} ")
+
+
+def test_an_answer_cell_obeys_the_answer_file_size_limit(tmp_path: Path) -> None:
+    big = SOURCE + "#" * (intake.MAX_FILE_BYTES + 1)
+
+    submission = read(write_notebook(tmp_path, answer_cell(big)))
+
+    assert submission.answers == {}
+    assert submission.problems == (
+        f"work.ipynb: the %%answer {ANSWER} cell is {len(big.encode()) // 1024} KB, over the "
+        f"{intake.MAX_FILE_BYTES // 1024} KB limit for an answer, so it was not graded",
+    )
+
+
+def test_a_cell_with_old_mac_line_endings_is_read_and_its_problems_are_short(
+    tmp_path: Path,
+) -> None:
+    cr_cell = {
+        "cell_type": "code",
+        "source": f"%%answer {ANSWER}\r{SOURCE.replace(chr(10), chr(13))}",
+    }
+    junk = {"cell_type": "code", "source": "%%answer " + "x" * 100_000 + "\rpass"}
+
+    submission = read(write_notebook(tmp_path, cr_cell, junk))
+
+    assert submission.answers == {ANSWER: SOURCE}
+    assert all(len(p) < 400 for p in submission.problems)

@@ -381,7 +381,7 @@ def test_replacing_the_timer_functions_at_import_does_not_switch_the_alarm_off(
     test = next(t for t in result.tests if t.id.endswith("test_complete"))
     assert test.outcome is Outcome.ERROR
     assert test.message == (
-        "not graded: the answer altered the grader's machinery (signal.setitimer, signal.signal)"
+        "not graded: the answer changed code it does not own (signal.setitimer, signal.signal)"
     )
     assert 2 <= test.duration < 3  # stopped by the alarm, not by a kill
     kinds = {f.kind for f in result.flags}

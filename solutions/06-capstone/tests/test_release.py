@@ -8,6 +8,7 @@ import pytest
 
 from data.data_science.application.dataset_release import DatasetRelease
 from deployment.bootstrap import Application, bootstrap
+from grader.testing import assert_strict_equal
 from shared.exceptions import PermissionDenied
 from shared.infrastructure.security import SecurityContext
 from shared.integration.cross_domain_patterns import DomainEvent, SagaStatus
@@ -36,10 +37,21 @@ async def test_a_release_stores_the_data_holds_back_outliers_and_tells_the_other
     result = await DatasetRelease(app.locator, app.event_bus).release(readings(), RELEASER)
 
     assert result.status is SagaStatus.COMPLETED, result.summary()
-    objects = await stored(app)
-    assert objects["quarantine/readings.json"] == [{"sensor": "a", "reading": 95.0}]
-    assert len(objects["releases/readings.json"]) == 7
-    assert [(e.key, e.rows, e.quarantined) for e in heard] == [("releases/readings.json", 7, 1)]
+    assert_strict_equal(
+        (result.name, result.completed_steps),
+        ("dataset_release", ("validate", "quarantine", "publish", "announce")),
+    )
+    kept = [{"sensor": "a", "reading": r} for r in READINGS if r != 95.0]
+    assert_strict_equal(
+        await stored(app),
+        {
+            "quarantine/readings.json": [{"sensor": "a", "reading": 95.0}],
+            "releases/readings.json": kept,
+        },
+    )
+    assert_strict_equal(
+        [(e.key, e.rows, e.quarantined) for e in heard], [("releases/readings.json", 7, 1)]
+    )
 
 
 async def test_invalid_data_is_not_released() -> None:
@@ -50,15 +62,23 @@ async def test_invalid_data_is_not_released() -> None:
     result = await DatasetRelease(app.locator, app.event_bus).release(broken, RELEASER)
 
     assert result.status is SagaStatus.COMPENSATED
-    assert result.failed_step == "validate"
-    assert await stored(app) == {}
+    assert_strict_equal(result.failed_step, "validate")
+    assert_strict_equal(await stored(app), {})
 
 
 async def test_a_caller_without_the_permission_is_refused() -> None:
-    """Only a caller holding datasets:release may release"""
+    """Only a caller holding datasets:release may release: others are refused, nothing stored"""
     app = bootstrap()
     reader = SecurityContext("bob", permissions=["datasets:read"])
+    release = DatasetRelease(app.locator, app.event_bus)
 
     with pytest.raises(PermissionDenied):
-        await DatasetRelease(app.locator, app.event_bus).release(readings(), reader)
-    assert await stored(app) == {}
+        await release.release(readings(), reader)
+    assert_strict_equal(await stored(app), {})
+
+    result = await release.release(readings(), RELEASER)
+
+    assert result.status is SagaStatus.COMPLETED, result.summary()
+    assert_strict_equal(
+        sorted(await stored(app)), ["quarantine/readings.json", "releases/readings.json"]
+    )

@@ -1,7 +1,9 @@
 """Checks import-linter cannot make, read straight from the source with ``ast``.
 
-* ``dynamic-imports``: ``importlib.import_module("ai.machine_learning")`` and
-  ``__import__("ai." + "machine_learning")`` name another domain as surely as an
+* ``dynamic-imports``: ``importlib.import_module("ai.machine_learning")``,
+  ``__import__("ai." + "machine_learning")``, ``pkgutil.resolve_name(...)``,
+  ``runpy.run_module(...)``, ``importlib.util.find_spec(...)`` and a look-up in
+  ``sys.modules["ai.machine_learning"]`` name another domain as surely as an
   ``import`` statement. Names built from string literals (concatenation, f-strings
   without fields) are resolved; names computed at run time cannot be, and are left to
   the grader's run-time check.
@@ -24,7 +26,7 @@ from deployment.boundaries.model import CheckOutcome, Violation
 
 COMPOSITION_ROOT = "deployment"
 SCANS = ("dynamic-imports", "standard-library-only")
-DYNAMIC_IMPORTERS = {"import_module", "__import__"}
+DYNAMIC_IMPORTERS = {"import_module", "__import__", "resolve_name", "run_module", "find_spec"}
 
 
 def literal_string(node: ast.expr) -> str | None:
@@ -40,14 +42,28 @@ def literal_string(node: ast.expr) -> str | None:
     return None
 
 
+def _is_sys_modules(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "modules"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
+    )
+
+
 def _dynamic_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
     for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_sys_modules(node.value):
+            if target := literal_string(node.slice):
+                yield node.lineno, target
+            continue
         if not isinstance(node, ast.Call) or not node.args:
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if name in DYNAMIC_IMPORTERS and (target := literal_string(node.args[0])):
-            yield node.lineno, target
+        looked_up = isinstance(func, ast.Attribute) and _is_sys_modules(func.value)
+        if (name in DYNAMIC_IMPORTERS or looked_up) and (target := literal_string(node.args[0])):
+            yield node.lineno, target.split(":", 1)[0]
 
 
 def _static_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
