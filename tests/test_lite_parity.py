@@ -111,3 +111,32 @@ def test_the_page_gives_the_servers_verdicts(
     page = grade_safely(lite.page_app(ROOT).grader, exercise, submission, include_hidden=False)
 
     assert verdicts(page) == server_verdicts()[key(exercise_id, name)]
+
+
+CAPSTONE = "06-capstone"
+FEATURE = "data/data_science/application/dataset_release.py"
+ROUTES = {  # another domain's module, by a name built at run time
+    "__import__": "_m = __import__('.'.join(['data', 'anomaly_detection', 'domain']))\n",
+    "import_module": (
+        "import importlib\n_m = importlib.import_module('data.' + 'anomaly_detection')\n"
+    ),
+    "exec": "_scope = {}\nexec('from data.anomaly_detection ' + 'import domain', _scope)\n",
+    "bootstrap": "import importlib\n_m = importlib._bootstrap._gcd_import('ai.' + 'mlops')\n",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_the_page_sees_a_run_time_import_as_the_server_does(route: str) -> None:
+    exercise = replace(app().exercises.get(CAPSTONE), coverage=None)
+    answers = reference_answers(exercise)
+    answers[FEATURE] += "\n" + ROUTES[route]
+    submission = Submission("parity", answers, "test")
+
+    server = grade_safely(app().grader, exercise, submission, include_hidden=False)
+    page = grade_safely(lite.page_app(ROOT).grader, exercise, submission, include_hidden=False)
+
+    assert verdicts(page) == verdicts(server)
+    (runtime,) = [c for c in page.contracts if c.id == "runtime-imports"]
+    assert not runtime.kept
+    assert {v.file for v in runtime.violations} == {FEATURE}

@@ -29,6 +29,7 @@ import asyncio
 import builtins
 import contextlib
 import importlib
+import importlib.abc
 import inspect
 import io
 import sys
@@ -176,13 +177,28 @@ class _ImportWatch:
             self.seen([absolute], sys._getframe(1))
             return original_import_module(name, package)
 
+        finder = _FirstImports(self)
         builtins.__import__ = watched_import
         importlib.import_module = watched_import_module
+        sys.meta_path.insert(0, finder)
         try:
             yield
         finally:
             builtins.__import__ = original_import
             importlib.import_module = original_import_module
+            sys.meta_path.remove(finder)
+
+
+class _FirstImports(importlib.abc.MetaPathFinder):
+    """First imports by any route (``importlib._bootstrap`` included): finds nothing, only
+    tells the watch the name."""
+
+    def __init__(self, watch: _ImportWatch) -> None:
+        self.watch = watch
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> None:
+        self.watch.seen([fullname], sys._getframe(1))
+        return None
 
 
 @contextlib.contextmanager
