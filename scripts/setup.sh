@@ -40,7 +40,8 @@ fetch_npm() {  # name@version integrity
     local spec=$1 integrity=$2 name=${1%@*} target=.venv/share/npm/${1%@*}
     [ -f "$target/.integrity" ] && [ "$(cat "$target/.integrity")" = "$integrity" ] && return 0
     if ! command -v npm >/dev/null; then
-        echo "setup: skipping $spec: no npm here; the docs site's diagrams will not render." >&2
+        echo "setup: skipping $spec: no npm here; the docs site will go without it" \
+             "(diagrams, or the course in the browser)." >&2
         return 0
     fi
     local work
@@ -57,7 +58,8 @@ fetch_npm() {  # name@version integrity
             echo "$integrity" > "$target/.integrity"
         fi
     else
-        echo "setup: could not fetch $spec with npm; the docs site's diagrams will not render." >&2
+        echo "setup: could not fetch $spec with npm; the docs site will go without it" \
+             "(diagrams, or the course in the browser)." >&2
     fi
     rm -rf "$work"
 }
