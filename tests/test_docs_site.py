@@ -253,10 +253,14 @@ def test_the_leak_check_sees_text_split_by_markup(tmp_path: Path) -> None:
 def test_nothing_from_solutions_reaches_the_site(site: BuiltSite) -> None:
     # Lines only instructors have: solutions/ minus what is released in exercises/; an
     # import line names a public module and tells nothing.
+    # A secret line inside a longer released line (the browser course serves the public
+    # tests) is released.
+    released = _long_lines(ROOT / "exercises")
     secret = {
         line
-        for line in _long_lines(ROOT / "solutions") - _long_lines(ROOT / "exercises")
+        for line in _long_lines(ROOT / "solutions") - released
         if not line.startswith(("from ", "import "))
+        and not any(line in public for public in released)
     }
     corpus = site_corpus(site)
     assert [line for line in secret if line in corpus] == []

@@ -331,9 +331,14 @@ def build(cache: Path) -> Path:
 
 def serve_pyodide(target: Path) -> None:
     """Pyodide's npm core, with the kernel's boot wheels beside it and a lock that lists
-    exactly those (the npm lock names hundreds of packages the npm package does not ship)."""
+    exactly those (the npm lock names hundreds of packages the npm package does not ship).
+    Its demo consoles (which load from a CDN) are left out."""
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(PYODIDE, target, ignore=shutil.ignore_patterns("*.map", "*.d.ts", ".integrity"))
+    shutil.copytree(
+        PYODIDE,
+        target,
+        ignore=shutil.ignore_patterns("*.map", "*.d.ts", ".integrity", "console*.html"),
+    )
     lock = json.loads((PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
     packages = {}
     for name in KERNEL_BOOT:
