@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import functools
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from pathlib import Path
 from deployment.boundaries.config import BoundaryConfig
 from deployment.boundaries.import_contracts import module_file
 from deployment.boundaries.model import CheckOutcome, Violation
+from deployment.boundaries.static_scan import parse
 
 CONTRACT_PREFIX = "importlinter:contract:"
 
@@ -102,6 +104,20 @@ def _targets(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -
         yield f"{base}.{alias.name}" if alias.name != "*" else base
 
 
+@functools.lru_cache(maxsize=1024)
+def _imports_of(source: bytes, relative: str) -> tuple[tuple[int, frozenset[str]], ...]:
+    """(line, names) of each import statement of one file, remembered by its source: a
+    tree checked again reads only what changed. Raises SyntaxError or ValueError."""
+    path = Path(relative)
+    module = _module_name(Path(), path)
+    is_package = path.name == "__init__.py"
+    return tuple(
+        (node.lineno, frozenset(_targets(node, module, is_package)))
+        for node in ast.walk(parse(source, relative))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    )
+
+
 def build_graph(tree: Path, roots: Iterable[str]) -> ImportGraph:
     """Read every module of ``roots`` under ``tree``; a file that does not parse adds no
     import (the static scan reports it)."""
@@ -111,17 +127,14 @@ def build_graph(tree: Path, roots: Iterable[str]) -> ImportGraph:
     for path in files:
         module = _module_name(tree, path)
         try:
-            parsed = ast.parse(path.read_bytes())
+            statements = _imports_of(path.read_bytes(), path.relative_to(tree).as_posix())
         except (SyntaxError, ValueError):
             continue
-        is_package = path.name == "__init__.py"
-        for node in ast.walk(parsed):
-            if not isinstance(node, ast.Import | ast.ImportFrom):
-                continue
-            for target in set(_targets(node, module, is_package)):
+        for line, targets in statements:
+            for target in targets:
                 imported = _existing(graph.modules, target)
                 if imported and imported != module:
-                    graph.add(module, imported, node.lineno)
+                    graph.add(module, imported, line)
     return graph
 
 
