@@ -164,7 +164,7 @@ def _workspace(folder: Path, source: str) -> Path:
     return folder
 
 
-def browser_variants(per_exercise: int = 5) -> list[tuple[str, str, dict[str, str]]]:
+def browser_variants(per_exercise: int = 2) -> list[tuple[str, str, dict[str, str]]]:
     """Per exercise: the reference, the starter and its first wrong answers
     (every variant is compared in plain CPython, ``tests/test_lite_parity.py``)."""
     chosen: list[tuple[str, str, dict[str, str]]] = []

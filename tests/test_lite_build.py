@@ -3,6 +3,7 @@ never does. Fast checks on the hook's inputs, and slow ones on the built site.""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tomllib
@@ -26,14 +27,18 @@ def hidden_test_names() -> set[str]:
     return names
 
 
+@functools.cache
+def secrets() -> frozenset[str]:
+    return frozenset(secret_lines())
+
+
 def leaks(texts: dict[str, str]) -> list[str]:
     """Secret lines, solution markers or hidden test files among ``texts`` (name -> text)."""
-    secrets = secret_lines()
     found = [n for n in texts if Path(n).name in hidden_test_names() or "solutions/" in n]
     for name, text in texts.items():
         if not name.split(".whl/")[-1].startswith("grader/"):  # the grader names the markers
             found += [f"{name}: {m}" for m in MARKERS if m in text]
-        found += [f"{name}: {s[:60]}" for s in secrets if s in text]
+        found += [f"{name}: {s[:60]}" for s in secrets() if s in text]
     return found
 
 
