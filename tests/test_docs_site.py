@@ -265,8 +265,12 @@ def test_nothing_from_solutions_reaches_the_site(site: BuiltSite) -> None:
     corpus = site_corpus(site)
     assert [line for line in secret if line in corpus] == []
 
+    # Wheels are zips: tests/test_lite_build.py opens them (the grader's code in the course
+    # wheel names the markers it strips; compressed, a name may still show in the bytes).
     everything = [
-        p.read_bytes().decode("utf-8", "replace") for p in site.folder.rglob("*") if p.is_file()
+        p.read_bytes().decode("utf-8", "replace")
+        for p in site.folder.rglob("*")
+        if p.is_file() and p.suffix != ".whl"
     ]
     for marker in SOLUTION_MARKERS:
         assert not any(marker in text for text in everything), marker
