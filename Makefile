@@ -37,7 +37,7 @@ test: setup lint types boundaries pytest
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/debian.txt requirements/npm.txt \
-		scripts/setup.sh
+		requirements/lite.txt scripts/setup.sh
 	PYTHON=$(PYTHON) bash scripts/setup.sh
 	@touch $@
 

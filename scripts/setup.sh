@@ -40,7 +40,8 @@ fetch_npm() {  # name@version integrity
     local spec=$1 integrity=$2 name=${1%@*} target=.venv/share/npm/${1%@*}
     [ -f "$target/.integrity" ] && [ "$(cat "$target/.integrity")" = "$integrity" ] && return 0
     if ! command -v npm >/dev/null; then
-        echo "setup: skipping $spec: no npm here; the docs site's diagrams will not render." >&2
+        echo "setup: skipping $spec: no npm here; the docs site will go without it" \
+             "(diagrams, or the course in the browser)." >&2
         return 0
     fi
     local work
@@ -57,7 +58,8 @@ fetch_npm() {  # name@version integrity
             echo "$integrity" > "$target/.integrity"
         fi
     else
-        echo "setup: could not fetch $spec with npm; the docs site's diagrams will not render." >&2
+        echo "setup: could not fetch $spec with npm; the docs site will go without it" \
+             "(diagrams, or the course in the browser)." >&2
     fi
     rm -rf "$work"
 }
@@ -82,4 +84,16 @@ fi
 sed -e 's/#.*//' requirements/npm.txt | while read -r spec integrity; do
     [ -n "$spec" ] && fetch_npm "$spec" "$integrity"
 done
+# Pure-Python wheels the in-browser course serves to its kernel (Pyodide, Python 3.14).
+lite_wheels=.venv/share/lite-wheels
+if ! cmp -s requirements/lite.txt "$lite_wheels/.requirements"; then
+    mkdir -p "$lite_wheels"
+    if "${pip[@]}" download --quiet --no-deps --only-binary=:all: --python-version 3.14 \
+            --platform any --implementation py --dest "$lite_wheels" -r requirements/lite.txt; then
+        cp requirements/lite.txt "$lite_wheels/.requirements"
+    else
+        echo "setup: could not download the in-browser course's wheels; the docs build" \
+             "will say so and skip it." >&2
+    fi
+fi
 echo "setup: environment ready in .venv"

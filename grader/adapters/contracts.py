@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 import configparser
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from deployment.boundaries.config import load
+from deployment.boundaries.config import BoundaryConfig, load
 from deployment.boundaries.import_contracts import run_contracts
 from deployment.boundaries.model import CheckOutcome
 from deployment.boundaries.static_scan import SCANS, scan
@@ -25,13 +25,18 @@ from grader.domain.exercise import ContractMode, ContractRule
 from grader.domain.result import ContractResult, ViolationInfo
 from grader.errors import ContractsError
 
+ContractRun = Callable[[Path, BoundaryConfig, tuple[str, ...]], list[CheckOutcome]]
+
 
 class BoundaryContracts:
     """The course's boundary contracts, read once: a config that cannot be read is one
-    :class:`ContractsError` sentence, never a traceback."""
+    :class:`ContractsError` sentence, never a traceback. ``run`` checks the import-linter
+    contracts: import-linter in its own process by default, or the pure-Python graph
+    (:mod:`deployment.boundaries.graph`) in the browser."""
 
-    def __init__(self, config_path: Path) -> None:
+    def __init__(self, config_path: Path, run: ContractRun = run_contracts) -> None:
         self.config_path = config_path
+        self.run = run
         try:
             self.config = load(config_path)
         except (configparser.Error, ValueError, OSError, UnicodeDecodeError) as error:
@@ -61,7 +66,7 @@ class BoundaryContracts:
         # scan under the grader's parse lock (import-linter runs in its own process).
         tree = workspace.packages.resolve()
         config = self.config
-        found = run_contracts(tree, config, contract_ids) if contract_ids else []
+        found = self.run(tree, config, contract_ids) if contract_ids else []
         with PARSE_LOCK:
             found += scan(tree, config)
         outcomes = {o.check: o for o in found}

@@ -17,6 +17,7 @@ is not clean.
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,13 @@ from deployment.boundaries.model import CheckOutcome, Violation
 COMPOSITION_ROOT = "deployment"
 SCANS = ("dynamic-imports", "standard-library-only")
 DYNAMIC_IMPORTERS = {"import_module", "__import__", "resolve_name", "run_module", "find_spec"}
+
+
+@functools.lru_cache(maxsize=512)
+def parse(source: bytes, filename: str) -> ast.Module:
+    """``ast.parse``, remembered by source and name: checking a tree again parses only the
+    files that changed (the trees returned are only read, never changed)."""
+    return ast.parse(source, filename=filename)
 
 
 def literal_string(node: ast.expr) -> str | None:
@@ -112,7 +120,7 @@ def scan(tree: Path, config: BoundaryConfig) -> list[CheckOutcome]:
         files += 1
         relative = path.relative_to(tree).as_posix()
         try:
-            parsed = ast.parse(path.read_bytes(), filename=relative)
+            parsed = parse(path.read_bytes(), relative)
         except (SyntaxError, ValueError) as error:
             line = getattr(error, "lineno", None)
             dynamic.append(
