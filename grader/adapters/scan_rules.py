@@ -69,6 +69,9 @@ EXACT_CALLS = {
     "inspect.getinnerframes": "inspects the call stack (inspect.getinnerframes)",
     "inspect.trace": "inspects the call stack (inspect.trace)",
     "traceback.walk_stack": "inspects the call stack (traceback.walk_stack)",
+    "traceback.extract_stack": "inspects the call stack (traceback.extract_stack)",
+    "traceback.format_stack": "inspects the call stack (traceback.format_stack)",
+    "traceback.print_stack": "inspects the call stack (traceback.print_stack)",
     "gc.get_objects": "inspects the heap (gc.get_objects)",
     "gc.get_referrers": "inspects the heap (gc.get_referrers)",
     "gc.get_referents": "inspects the heap (gc.get_referents)",
@@ -226,6 +229,8 @@ def import_concern(module: str) -> str | None:
         return "imports atexit (code that runs after the tests)"
     if module.startswith("importlib._bootstrap"):
         return "imports the import machinery's internals"
+    if top == "linecache":
+        return "imports linecache (it reads source files, the tests' too)"
     if top == "_thread":
         return "imports _thread (bare threads)"
     if any(m in TEST_DOUBLES for m in _top_modules(module)):

@@ -321,3 +321,22 @@ def test_a_bank_and_its_tests_must_agree() -> None:
     ]
     with pytest.raises(GraderError, match="hidden test test_extra"):
         drawn_specs(specs, DRAW_BANK, "ada")
+
+
+def test_logging_an_exception_with_its_traceback_is_not_reading_the_tests(
+    grade: GradeFn,
+) -> None:
+    # The stack's source lines come from the test file too: the line cache reads it, not
+    # the answer.
+    answer = "import logging\n" + REFERENCE.replace(
+        '    """How many values are None across all rows."""\n',
+        '    """How many values are None across all rows."""\n'
+        "    try:\n        raise ValueError('logged, then handled')\n"
+        "    except ValueError:\n"
+        "        logging.getLogger(__name__).exception('handled', stack_info=True)\n",
+    )
+
+    result = grade(answer)
+
+    assert result.full_marks, result.summary
+    assert "tampered" not in kinds(result)

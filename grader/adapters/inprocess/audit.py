@@ -18,6 +18,7 @@ Behaviour choices, stated once:
 
 from __future__ import annotations
 
+import linecache
 import os
 import re
 import sys
@@ -116,6 +117,21 @@ NETWORK_EVENTS = {
     "socket.gethostbyaddr",
 }
 FRAME_EVENTS = {"sys._getframe", "sys._current_frames"}
+_LINECACHE = linecache.__file__
+_frame_of = sys._getframe  # captured before any answer loads
+
+
+def _for_traceback() -> bool:
+    """Whether the standard library's line cache is reading source for a traceback (an
+    answer that logs an exception with its traceback reads the test's lines that way).
+    The static scan flags ``linecache`` in an answer, which could read files the same way.
+    """
+    frame: FrameType | None = _frame_of(1)
+    while frame is not None:
+        if frame.f_code.co_filename == _LINECACHE:
+            return True
+        frame = frame.f_back
+    return False
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _PROCESS_MEMORY = re.compile(r"/proc/[^/]+/(mem|task/.*/mem)")
 
@@ -307,12 +323,14 @@ class AuditHook:
         return None
 
     def _judge_file(self, event: str, args: tuple[Any, ...]) -> Judgement | None:
+        """What a file event means (a traceback's source lines read for a log or a
+        message are not the answer reading the tests)."""
         target: Any = args[0] if args and args[0] is not None else "."
         if isinstance(target, bytes):
             target = target.decode(errors="replace")
         where = os.path.abspath(target) if isinstance(target, str) else ""
         tests = self._tests
-        if tests and (where == tests or where.startswith(tests + "/")):
+        if tests and (where == tests or where.startswith(tests + "/")) and not _for_traceback():
             return "tamper", f"reads the tests' own files ({target!r})"
         inside = where.startswith(self._installation) and not where.startswith(self._own)
         if where and inside and _writes(event, args):
