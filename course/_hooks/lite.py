@@ -167,7 +167,7 @@ def wheel_files() -> dict[str, bytes]:
     for path in _files(ROOT / "grader", {".py"}):
         found[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     packages = ROOT / "src/packages"
-    for path in _files(packages, {".py", ".ini"}):
+    for path in _files(packages, {".py", ".ini", ".toml"}):  # quiz/questions.toml: a bank
         if path.name.startswith(".") and path.name != ".importlinter":
             continue
         found[f"hexagon_course/src/packages/{path.relative_to(packages).as_posix()}"] = (
