@@ -132,6 +132,8 @@ def _for_traceback() -> bool:
             return True
         frame = frame.f_back
     return False
+
+
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _PROCESS_MEMORY = re.compile(r"/proc/[^/]+/(mem|task/.*/mem)")
 
