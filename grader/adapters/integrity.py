@@ -40,8 +40,7 @@ It can be evaded (``getattr`` with a name decoded at run time, say): the run-tim
 checks in the test process are the second line, see ``grader/SECURITY_MODEL.md``.
 
 Every parse takes :data:`grader.adapters.parsing.PARSE_LOCK` (``ast`` is not thread-safe
-in CPython 3.11). ``PARSE_LOCK`` is re-exported from here only until
-:mod:`grader.adapters.contracts` imports it from :mod:`grader.adapters.parsing`.
+in CPython 3.11).
 """
 
 from __future__ import annotations
@@ -67,7 +66,7 @@ from grader.adapters.scan_rules import (
 )
 from grader.domain.result import Flag, FlagKind, Severity
 
-__all__ = ["KIND", "PARSE_LOCK", "AnswerScan", "module_name", "scan_source"]
+__all__ = ["KIND", "AnswerScan", "module_name", "scan_source"]
 
 KIND = FlagKind.SUSPICIOUS_CODE
 MAX_FINDINGS = 50  # per file

@@ -6,7 +6,7 @@ reach the browser, so there is nothing to protect from the learner: this is a se
 
 Behaviour choices, stated once:
 
-* Outcomes follow the server's rules (:mod:`grader.adapters.pytest_plugin`): a failure in
+* Outcomes follow the server's rules (:mod:`grader.adapters.inprocess`): a failure in
   the test's call is ``failed``, in its set-up ``error``, a skip earns nothing; the messages
   are made by the same :func:`~grader.adapters.inprocess.failures.describe`. Parametrized cases
   share one test function: its outcome is that of its first case that did not pass, named.
