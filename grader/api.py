@@ -1,34 +1,89 @@
-"""The grader's use cases as Python functions, for notebooks and scripts.
+"""The grader's use cases, each assembled here and only here.
 
-Each call wires the grader for the course (``course``, else ``$GRADER_COURSE``, else
-the checkout this package lives in) and returns the typed result; nothing is printed.
+The command line, the notebook helpers and scripts call these functions; none of them
+wires adapters itself. Behaviour choices, stated once:
+
+* A course's grader is wired once per process and kept (:func:`app`): a notebook's
+  second ``check()`` reuses it, warm test workers included. :func:`close` (also run at
+  exit) stops what it keeps.
+* A batch wires a grader of its own (:func:`batch`): its workspaces live in its output
+  folder, and its feedback pages carry each exercise's hints and explanations.
+* Nothing here prints; each function returns typed results.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from grader.adapters.audit_files import audit_marks
 from grader.adapters.check_view import CheckView
-from grader.adapters.manifest import reference_answers
+from grader.adapters.gradebook import NbgraderGradebook
+from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder
+from grader.application.audit import audit_all
 from grader.application.batch import BatchOutcome, grade_safely, run_batch
 from grader.application.validation import Finding, validate
 from grader.configuration import App, build, locate_course
+from grader.domain.audit import ExerciseAudit
+from grader.domain.exercise import Exercise
 from grader.domain.result import GradeResult
+from grader.errors import GraderError
+
+_apps: dict[Path, App] = {}
 
 
 def app(course: Path | None = None) -> App:
-    return build(locate_course(course))
+    """The grader wired for ``course`` (else ``$GRADER_COURSE``, else this checkout),
+    built on first use and kept for the life of the process."""
+    located = locate_course(course)
+    if located.root not in _apps:
+        _apps[located.root] = build(located)
+    return _apps[located.root]
+
+
+@atexit.register
+def close() -> None:
+    """Stop what the kept graders hold (warm test workers); the next call wires anew."""
+    while _apps:
+        _, wired = _apps.popitem()
+        wired.close()
+
+
+def exercises(wired: App, which: str | Sequence[str] | None = "all") -> list[Exercise]:
+    """``"all"`` (or None), one exercise id, or a list of ids."""
+    if which is None or which == "all":
+        return wired.exercises.all()
+    ids = [which] if isinstance(which, str) else list(which)
+    return [wired.exercises.get(i) for i in ids]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A learner's check: the result and what to show beside it."""
+
+    result: GradeResult
+    view: CheckView
 
 
 def check(exercise: str, workspace: Path, course: Path | None = None) -> GradeResult:
     """Public tests and boundary checks on the answer files in ``workspace``."""
-    wired = app(course)
-    chosen = wired.exercises.get(exercise)
+    return checked(app(course), exercise, workspace).result
+
+
+def checked(
+    wired: App, exercise_id: str, workspace: Path, hints_shown: int = 0, here: Path | None = None
+) -> Checked:
+    """:func:`check` with its view (see :func:`check_view`), on a grader already wired."""
+    chosen = wired.exercises.get(exercise_id)
     submission = wired.reader.read(workspace, [chosen], "you")
-    return grade_safely(wired.grader, chosen, submission, include_hidden=False)
+    result = grade_safely(wired.grader, chosen, submission, include_hidden=False)
+    return Checked(result, check_view(wired, exercise_id, result, hints_shown, here))
 
 
 def check_view(
@@ -65,23 +120,75 @@ def grade(
 ) -> list[GradeResult]:
     """Public and hidden tests; ``exercise`` may be ``"all"``."""
     wired = app(course)
-    chosen = wired.exercises.all() if exercise == "all" else [wired.exercises.get(exercise)]
+    chosen = exercises(wired, exercise)
     whole = wired.reader.read(submission, chosen, learner)
     return [grade_safely(wired.grader, e, whole, include_hidden=True) for e in chosen]
 
 
-def batch(submissions: Path, out: Path, jobs: int = 2, course: Path | None = None) -> BatchOutcome:
-    """Grade every learner in ``submissions`` into the output folder ``out``."""
-    folder = OutputFolder(out)
-    wired = build(locate_course(course), workspace_base=folder.work)
-    exercises = wired.exercises.all()
-    outcome = run_batch(
-        submissions, exercises, wired.reader, wired.grader, jobs, folder.is_done, folder.save
+def feedback(exercise: Exercise) -> tuple[tuple[str, ...], str]:
+    """What a feedback page adds to a result: the hints and the explanations."""
+    return exercise.hints, explanations(exercise)
+
+
+@dataclass
+class BatchReport:
+    outcome: BatchOutcome
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def batch(
+    submissions: Path,
+    out: Path,
+    jobs: int = 2,
+    course: Path | None = None,
+    exercise_ids: Sequence[str] | None = None,
+    gradebook: str | None = None,
+    progress: Callable[[], None] = lambda: None,
+) -> BatchReport:
+    """Grade every learner in ``submissions`` into the output folder ``out`` (re-use it
+    to resume); with ``gradebook`` (a URL), scores go to that nbgrader gradebook too."""
+    if not submissions.is_dir():
+        raise GraderError(f"{submissions} is not a folder of submissions")
+    located = locate_course(course)
+    chosen = exercises(app(course), exercise_ids)
+    folder = OutputFolder(
+        out, {e.id: e.hints for e in chosen}, {e.id: explanations(e) for e in chosen}
     )
-    folder.finish([e.id for e in exercises], outcome.graded)
-    return outcome
+    by_id = {e.id: e for e in chosen}
+    book = NbgraderGradebook(gradebook) if gradebook else None
+
+    def save(result: GradeResult) -> None:
+        folder.save(result)
+        if book is not None:
+            book.record(by_id[result.exercise], result)
+
+    wired = build(located, workspace_base=folder.work)
+    try:
+        outcome = run_batch(
+            submissions, chosen, wired.reader, wired.grader, jobs, folder.is_done, save, progress
+        )
+    finally:
+        wired.close()
+    return BatchReport(outcome, folder.finish([e.id for e in chosen], outcome.graded))
 
 
-def validate_course(course: Path | None = None) -> list[Finding]:
+def validate_course(course: Path | None = None, which: str = "all") -> list[Finding]:
+    """Each exercise's reference answers, starter and statements, checked."""
     wired = app(course)
-    return validate(wired.exercises.ids(), wired.exercises.get, reference_answers, wired.grader)
+    ids = wired.exercises.ids() if which == "all" else [which]
+    return validate(ids, wired.exercises.get, reference_answers, wired.grader)
+
+
+def audit(
+    which: str = "all",
+    jobs: int = 2,
+    sample: int | None = None,
+    progress: Callable[[], None] = lambda: None,
+    course: Path | None = None,
+) -> list[ExerciseAudit]:
+    """Mutation testing of each exercise's tests: see :mod:`grader.application.audit`."""
+    if sample is not None and sample < 1:
+        raise GraderError("--sample must be a positive number of mutants")
+    wired = app(course)
+    chosen = exercises(wired, which)
+    return audit_all(chosen, reference_answers, audit_marks, wired.grader, jobs, sample, progress)

@@ -18,28 +18,19 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from grader import api
-from grader.adapters.audit_files import audit_marks
 from grader.adapters.audit_report import audit_html, audit_json, show_audit
 from grader.adapters.bundle import build_bundle
-from grader.adapters.gradebook import NbgraderGradebook
-from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder, safe_name, write_atomically
 from grader.adapters.reports import to_gradescope, to_html, to_json, to_junit
 from grader.adapters.terminal import show
 from grader.adapters.watch import watch_and_check
-from grader.application.audit import audit_all
-from grader.application.batch import distinct_learners, grade_safely, run_batch
-from grader.application.validation import validate
-from grader.configuration import App, build, locate_course
+from grader.application.batch import distinct_learners
+from grader.configuration import App, locate_course
 from grader.domain.exercise import Exercise
 from grader.domain.result import GradeResult
 from grader.errors import GraderError
 
 FORMATS = ("json", "gradescope", "junit", "html")
-
-
-def _exercises(app: App, which: str) -> list[Exercise]:
-    return app.exercises.all() if which == "all" else [app.exercises.get(which)]
 
 
 def learner_workspace(app: App, exercise: Exercise, given: str | None) -> Path:
@@ -61,20 +52,21 @@ def learner_workspace(app: App, exercise: Exercise, given: str | None) -> Path:
 
 
 def _check_once(app: App, exercise: Exercise, workspace: Path, console: Console) -> bool:
-    submission = app.reader.read(workspace, [exercise], "you")
-    result = grade_safely(app.grader, exercise, submission, include_hidden=False)
-    show(console, result, api.check_view(app, exercise.id, result))
+    checked = api.checked(app, exercise.id, workspace)
+    show(console, checked.result, checked.view)
     console.print("[dim]Hidden tests run when your work is graded.[/]")
-    return result.full_marks
+    return checked.result.full_marks
 
 
-def cmd_check(app: App, args: argparse.Namespace, console: Console) -> int:
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    app = api.app(args.course)
     exercise = app.exercises.get(args.exercise)
     workspace = learner_workspace(app, exercise, args.workspace)
     return 0 if _check_once(app, exercise, workspace, console) else 1
 
 
-def cmd_watch(app: App, args: argparse.Namespace, console: Console) -> int:
+def cmd_watch(args: argparse.Namespace, console: Console) -> int:
+    app = api.app(args.course)
     exercise = app.exercises.get(args.exercise)
     workspace = learner_workspace(app, exercise, args.workspace)
     return watch_and_check(
@@ -82,16 +74,13 @@ def cmd_watch(app: App, args: argparse.Namespace, console: Console) -> int:
     )
 
 
-def cmd_grade(app: App, args: argparse.Namespace, console: Console) -> int:
-    exercises = _exercises(app, args.exercise)
-    whole = app.reader.read(Path(args.submission), exercises, args.learner)
-    results: list[GradeResult] = []
-    for exercise in exercises:
-        result = grade_safely(app.grader, exercise, whole, include_hidden=True)
-        results.append(result)
+def cmd_grade(args: argparse.Namespace, console: Console) -> int:
+    results = api.grade(args.exercise, Path(args.submission), args.learner, args.course)
+    by_id = {e.id: e for e in api.exercises(api.app(args.course), args.exercise)}
+    for result in results:
         show(console, result)
         if args.out:
-            _write(Path(args.out), result, args.format, exercise)
+            _write(Path(args.out), result, args.format, by_id[result.exercise])
     if args.out and "junit" in args.format:
         write_atomically(Path(args.out) / "junit.xml", to_junit(results))
     return 0
@@ -107,45 +96,27 @@ def _write(out: Path, result: GradeResult, formats: Sequence[str], exercise: Exe
             json.dumps(to_gradescope(result), indent=2) + "\n",
         )
     if "html" in formats:
-        page = to_html(result, exercise.hints, explanations(exercise))
-        write_atomically(stem.with_suffix(".html"), page)
+        write_atomically(stem.with_suffix(".html"), to_html(result, *api.feedback(exercise)))
 
 
-def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
+def cmd_batch(args: argparse.Namespace, console: Console) -> int:
     folder = Path(args.submissions)
     if not folder.is_dir():
         raise GraderError(f"{folder} is not a folder of submissions")
-    exercises = (
-        [app.exercises.get(e) for e in args.exercise] if args.exercise else app.exercises.all()
-    )
-    out = OutputFolder(
-        Path(args.out),
-        {e.id: e.hints for e in exercises},
-        {e.id: explanations(e) for e in exercises},
-    )
-    app = build(app.course, workspace_base=out.work)
-    by_id = {e.id: e for e in exercises}
-    gradebook = NbgraderGradebook(args.gradebook) if args.gradebook else None
-
-    def save(result: GradeResult) -> None:
-        out.save(result)
-        if gradebook is not None:
-            gradebook.record(by_id[result.exercise], result)
-
-    total = len(distinct_learners(folder)[0]) * len(exercises)
+    count = len(api.exercises(api.app(args.course), args.exercise))
+    total = len(distinct_learners(folder)[0]) * count
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading", total=total)
-        outcome = run_batch(
+        report = api.batch(
             folder,
-            exercises,
-            app.reader,
-            app.grader,
+            Path(args.out),
             args.jobs,
-            out.is_done,
-            save,
+            args.course,
+            args.exercise,
+            args.gradebook,
             lambda: bar.advance(task),
         )
-    summary = out.finish([e.id for e in exercises], outcome.graded)
+    outcome, summary = report.outcome, report.summary
     refused = f", refused {len(outcome.refused)} submission(s)" if outcome.refused else ""
     console.print(
         f"graded {len(outcome.graded)}, skipped {len(outcome.skipped)} already done{refused}; "
@@ -161,7 +132,7 @@ def cmd_batch(app: App, args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def cmd_report(app: App, args: argparse.Namespace, console: Console) -> int:
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
     folder = Path(args.out)
     if not folder.is_dir():
         raise GraderError(f"{folder} is not a folder; give the --out folder of a batch")
@@ -170,32 +141,23 @@ def cmd_report(app: App, args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def cmd_validate(app: App, args: argparse.Namespace, console: Console) -> int:
-    ids = app.exercises.ids() if args.exercise == "all" else [args.exercise]
-    findings = validate(ids, app.exercises.get, reference_answers, app.grader)
+def cmd_validate(args: argparse.Namespace, console: Console) -> int:
+    findings = api.validate_course(args.course, args.exercise)
     for finding in findings:
         mark = "[green]✓[/]" if finding.ok else "[red]✗[/]"
         console.print(f"{mark} {finding.exercise}: {escape(finding.message)}", highlight=False)
     failed = [f for f in findings if not f.ok]
-    console.print(f"{len(ids)} exercise(s), {len(failed)} problem(s)")
-    return 1 if failed or not ids else 0
+    count = len({f.exercise for f in findings})
+    console.print(f"{count} exercise(s), {len(failed)} problem(s)")
+    return 1 if failed or not findings else 0
 
 
-def cmd_audit(app: App, args: argparse.Namespace, console: Console) -> int:
-    exercises = _exercises(app, args.exercise)
-    if args.sample is not None and args.sample < 1:
-        raise GraderError("--sample must be a positive number of mutants")
+def cmd_audit(args: argparse.Namespace, console: Console) -> int:
     minimum = Decimal(args.minimum)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("grading mutants", total=None)
-        audits = audit_all(
-            exercises,
-            reference_answers,
-            audit_marks,
-            app.grader,
-            args.jobs,
-            args.sample,
-            lambda: bar.advance(task),
+        audits = api.audit(
+            args.exercise, args.jobs, args.sample, lambda: bar.advance(task), args.course
         )
     show_audit(console, audits, minimum)
     if args.out:
@@ -207,11 +169,11 @@ def cmd_audit(app: App, args: argparse.Namespace, console: Console) -> int:
     return 0 if all(a.passes(minimum) for a in audits) else 1
 
 
-def cmd_bundle(app: App, args: argparse.Namespace, console: Console) -> int:
+def cmd_bundle(args: argparse.Namespace, console: Console) -> int:
     out = Path(args.out)
     if out.suffix != ".zip":
         raise GraderError(f"{out} should end in .zip")
-    names = build_bundle(app.course.root, out)
+    names = build_bundle(locate_course(args.course).root, out)
     console.print(f"wrote {out}: {len(names)} files (no solutions, hidden tests or workspaces)")
     return 0
 
@@ -279,8 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     console = Console(highlight=False)
     try:
-        app = build(locate_course(args.course))
-        code: int = args.run(app, args, console)
+        locate_course(args.course)  # a wrong --course is reported before anything runs
+        code: int = args.run(args, console)
         return code
     except GraderError as error:
         print(f"grader: {error}", file=sys.stderr)
@@ -288,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("grader: interrupted; a batch re-run goes on where it stopped", file=sys.stderr)
         return 130
+    finally:
+        api.close()
 
 
 if __name__ == "__main__":

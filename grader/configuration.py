@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from grader.adapters.collector import StaticCollector
-from grader.adapters.contracts import BoundaryContracts
+from grader.adapters.contracts import BoundaryContracts, ContractRun
 from grader.adapters.intake import SubmissionFiles
 from grader.adapters.integrity import AnswerScan
 from grader.adapters.manifest import ExerciseFolder
+from grader.adapters.page_runner import InProcessRunner
 from grader.adapters.parsing import SerializedCollector
 from grader.adapters.pytest_runner import RUNTIME_ADVICE, PytestRunner, RuntimeBoundary
 from grader.adapters.sandbox import Sandbox, choose_sandbox
@@ -60,10 +63,17 @@ def locate_course(root: Path | None = None) -> Course:
 
 @dataclass(frozen=True)
 class App:
+    """A wired grader for one course; :meth:`close` stops what it holds (warm workers)."""
+
     course: Course
     exercises: ExerciseFolder
     reader: SubmissionFiles
     grader: Grader
+    closers: tuple[Callable[[], None], ...] = ()
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
 
 
 def _version(package: str) -> str:
@@ -118,4 +128,21 @@ def build(
         statements=CoverageParser(),
     )
     exercises = ExerciseFolder(course.exercises, course.solutions, contracts.known())
+    return App(course, exercises, SubmissionFiles(), grader)
+
+
+def build_in_page(course: Course, run_contracts: ContractRun, roots: Sequence[str]) -> App:
+    """Wire the grader for a JupyterLite page: tests in this process (no sandbox, no
+    threads), contracts by ``run_contracts`` (pure Python: import-linter cannot run
+    there), no solutions."""
+    contracts = BoundaryContracts(course.boundaries, run=run_contracts)
+    grader = Grader(
+        collector=StaticCollector(),
+        workspaces=TemporaryWorkspaces(course.packages),
+        runner=InProcessRunner(roots, runtime_boundary(contracts, course)),
+        contracts=contracts,
+        environment={"python": sys.version.split()[0], "where": "in this page (self-check)"},
+        threads=False,
+    )
+    exercises = ExerciseFolder(course.exercises, None, contracts.known())
     return App(course, exercises, SubmissionFiles(), grader)

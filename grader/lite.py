@@ -29,7 +29,6 @@ import base64
 import html
 import io
 import os
-import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -38,16 +37,9 @@ from deployment.boundaries import graph
 from deployment.boundaries.config import load
 from grader import api, notebook
 from grader.adapters.check_view import check_html, check_text
-from grader.adapters.collector import StaticCollector
-from grader.adapters.contracts import BoundaryContracts
-from grader.adapters.intake import SubmissionFiles
-from grader.adapters.manifest import ExerciseFolder
-from grader.adapters.page_runner import InProcessRunner
 from grader.adapters.reports import to_json
-from grader.adapters.workspace import TemporaryWorkspaces
 from grader.application.batch import grade_safely
-from grader.application.grading import Grader
-from grader.configuration import App, locate_course, runtime_boundary
+from grader.configuration import App, build_in_page, locate_course
 from grader.domain.exercise import PACKAGES
 from grader.domain.result import GradeResult
 from grader.errors import GraderError
@@ -66,25 +58,11 @@ _apps: dict[Path, App] = {}
 
 
 def page_app(course: Path | None = None) -> App:
-    """The grader wired for this process alone: tests in-process, contracts in pure Python,
-    no thread (cached per course: the page checks often)."""
+    """The grader wired for this page (cached per course: the page checks often)."""
     located = locate_course(course)
     if located.root not in _apps:
-        contracts = BoundaryContracts(located.boundaries, run=graph.run_contracts)
         roots = load(located.boundaries).root_packages
-        grader = Grader(
-            collector=StaticCollector(),
-            workspaces=TemporaryWorkspaces(located.packages),
-            runner=InProcessRunner(roots, runtime_boundary(contracts, located)),
-            contracts=contracts,
-            environment={
-                "python": sys.version.split()[0],
-                "where": "in this page (self-check)",
-            },
-            threads=False,
-        )
-        exercises = ExerciseFolder(located.exercises, None, contracts.known())
-        _apps[located.root] = App(located, exercises, SubmissionFiles(), grader)
+        _apps[located.root] = build_in_page(located, graph.run_contracts, roots)
     return _apps[located.root]
 
 

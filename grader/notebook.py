@@ -42,7 +42,6 @@ from typing import Any
 
 from grader import api
 from grader.adapters.check_view import CheckView, check_html, check_text
-from grader.adapters.manifest import explanations
 from grader.adapters.notebooks import answer_path
 from grader.adapters.reports import after_grading, to_json
 from grader.domain.draw import draw
@@ -136,13 +135,12 @@ def load_ipython_extension(ipython: Any) -> None:
 def check(exercise: str | None = None) -> None:
     """Run the public tests and boundary checks on your answers, and show the outcome."""
     exercise_id = _exercise(exercise)
-    result = api.check(exercise_id, workspace())
     state = _state(workspace())
-    state.setdefault("checks", {})[exercise_id] = to_json(result)
-    _save_state(workspace(), state)
     shown = state.get("hints", {}).get(exercise_id, 0)
-    view = api.check_view(api.app(), exercise_id, result, shown, here=Path.cwd())
-    _display(check_html(result, view), check_text(result, view))
+    checked = api.checked(api.app(), exercise_id, workspace(), shown, here=Path.cwd())
+    state.setdefault("checks", {})[exercise_id] = to_json(checked.result)
+    _save_state(workspace(), state)
+    _display(check_html(checked.result, checked.view), check_text(checked.result, checked.view))
 
 
 def hint(exercise: str | None = None) -> None:
@@ -228,7 +226,8 @@ def autograde(exercise: str) -> float | None:
     with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         (result,) = api.grade(exercise, workspace(), learner=nbgrader_student())
-        explained = after_grading(explanations(api.app().exercises.get(exercise)), result)
+        _, explained_all = api.feedback(api.app().exercises.get(exercise))
+        explained = after_grading(explained_all, result)
     print(check_text(result, CheckView()))
     if explained:
         print("\n" + explained)
