@@ -18,14 +18,16 @@ from grader.adapters.manifest import ExerciseFolder
 from grader.adapters.page_runner import InProcessRunner
 from grader.adapters.parsing import SerializedCollector
 from grader.adapters.pytest_runner import RUNTIME_ADVICE, PytestRunner, RuntimeBoundary
-from grader.adapters.sandbox import Sandbox, choose_sandbox
+from grader.adapters.sandbox import Bubblewrap, Sandbox, choose_sandbox
 from grader.adapters.statements import CoverageParser
+from grader.adapters.warm_pool import WarmPool
 from grader.adapters.workspace import TemporaryWorkspaces
 from grader.application.grading import Grader
 from grader.application.ports import RUNTIME_IMPORTS
 from grader.errors import GraderError
 
 COURSE_ENV = "GRADER_COURSE"
+WARM_ENV = "GRADER_WARM"
 
 
 @dataclass(frozen=True)
@@ -101,12 +103,25 @@ def runtime_boundary(contracts: BoundaryContracts, course: Course) -> RuntimeBou
 
 
 def build(
-    course: Course, workspace_base: Path | None = None, sandbox: Sandbox | None = None
+    course: Course,
+    workspace_base: Path | None = None,
+    sandbox: Sandbox | None = None,
+    warm: bool | None = None,
 ) -> App:
     """Wire the grader for ``course``. The sandbox is bubblewrap where it runs here, else
-    resource limits only (logged once, and said in every result's ``sandbox`` entry)."""
+    resource limits only (logged once, and said in every result's ``sandbox`` entry).
+
+    Test processes run in warm workers (:mod:`grader.adapters.warm_pool`) when the
+    sandbox is bubblewrap, unless ``warm`` is False or ``$GRADER_WARM`` is ``0``: then
+    each test run starts a fresh sandboxed Python (the cold path)."""
     contracts = BoundaryContracts(course.boundaries)
     sandbox = sandbox or choose_sandbox()
+    if warm is None:
+        warm = os.environ.get(WARM_ENV, "1") != "0"
+    # A warm worker needs a PID namespace of its own to clean up after each run.
+    pool = None
+    if warm and isinstance(sandbox, Bubblewrap):
+        pool = WarmPool(sandbox, course.packages, workspace_base)
     environment = {
         "python": platform.python_version(),
         "pytest": _version("pytest"),
@@ -121,6 +136,7 @@ def build(
             sandbox,
             boundary=runtime_boundary(contracts, course),
             hidden_paths={str(course.root): "/course"},
+            pool=pool,
         ),
         contracts=contracts,
         environment=environment,
@@ -128,7 +144,8 @@ def build(
         statements=CoverageParser(),
     )
     exercises = ExerciseFolder(course.exercises, course.solutions, contracts.known())
-    return App(course, exercises, SubmissionFiles(), grader)
+    closers = (pool.close,) if pool is not None else ()
+    return App(course, exercises, SubmissionFiles(), grader, closers)
 
 
 def build_in_page(course: Course, run_contracts: ContractRun, roots: Sequence[str]) -> App:

@@ -48,3 +48,10 @@ class SettingsTooLarge(GraderError):
             f"the test process's settings take {size} bytes, more than the {limit} a pipe "
             "holds: grade fewer answer files at once"
         )
+
+
+class WorkerUnavailable(GraderError, RuntimeError):
+    """A warm test worker cannot start here; the run is graded in a fresh process."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"a warm test worker could not start: {why}")

@@ -26,6 +26,7 @@ Behaviour choices, stated once:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -33,18 +34,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from grader.adapters.inprocess import wire
 from grader.adapters.run_reports import RUNTIME_ADVICE, RuntimeBoundary, _Process, _Progress
-from grader.adapters.run_watch import Deadlines, kill, watch
+from grader.adapters.run_watch import Deadlines, Spawned, TestProcess, watch
 from grader.adapters.sandbox import Sandbox, View
+from grader.adapters.warm_pool import WarmPlace, WarmPool
 from grader.application.ports import RunReport, RuntimeImports, TestRun, Workspace
 from grader.domain.exercise import TESTS_FOLDER, Limits, TestSpec
 from grader.domain.result import FlagKind, Outcome, Severity
-from grader.errors import SettingsTooLarge
+from grader.errors import SettingsTooLarge, WorkerUnavailable
 
 __all__ = ["RUNTIME_ADVICE", "PytestRunner", "RuntimeBoundary", "host_paths", "redact"]
 
@@ -64,13 +67,12 @@ class _Batch:
     """What one test process is asked to do: which tests, seen from where, within what."""
 
     workspace: Workspace
-    ini: Path
     folder: Path  # the public or hidden tests' folder
     hidden: bool
     targets: list[str]  # test files or node ids
     limits: Limits
     deadline: float  # monotonic: the whole run's end
-    answers: list[str]  # absolute paths of the answer files
+    answers: list[str]  # the answer files, relative to the packages
 
     @property
     def files(self) -> set[str]:
@@ -108,8 +110,11 @@ class PytestRunner:
         python: str = sys.executable,
         boundary: RuntimeBoundary | None = None,
         hidden_paths: Mapping[str, str] | None = None,
+        pool: WarmPool | None = None,
     ) -> None:
-        """``hidden_paths`` are more paths to keep from learners (the course checkout)."""
+        """``hidden_paths`` are more paths to keep from learners (the course checkout);
+        with a ``pool``, test processes run in its warm workers where they can start."""
+        self.pool = pool
         self.sandbox = sandbox
         self.python = python
         self.boundary = boundary or RuntimeBoundary()
@@ -124,10 +129,8 @@ class PytestRunner:
         measure: Sequence[str] = (),
     ) -> RunReport:
         progress = _Progress({s.id for s in specs}, measured=frozenset(measure))
-        ini = workspace.root / TESTS_FOLDER / "pytest.ini"
-        ini.write_text(INI.format(packages=workspace.packages), encoding="utf-8")
         deadline = time.monotonic() + limits.total_seconds
-        answers = [str(workspace.packages / a) for a in answer_files]
+        seen_from: set[Path] = set()  # where the processes saw the workspace
         for hidden in (False, True):  # public and hidden tests never share a process
             group = [s for s in specs if s.hidden is hidden]
             if not group:
@@ -138,8 +141,10 @@ class PytestRunner:
             targets = sorted(s.id for s in group)
             while targets and time.monotonic() < deadline:
                 before = len(progress.runs)
-                batch = _Batch(workspace, ini, folder, hidden, targets, limits, deadline, answers)
-                self._one_process(batch, progress)
+                batch = _Batch(
+                    workspace, folder, hidden, targets, limits, deadline, list(answer_files)
+                )
+                seen_from.add(self._one_process(batch, progress))
                 pending = progress.pending(files)
                 if not pending or len(progress.runs) == before:
                     break
@@ -172,6 +177,8 @@ class PytestRunner:
             or (None if progress.watch_ran else "the test process never started its import watch"),
         )
         paths = host_paths(workspace, self.hidden_paths)
+        for root in seen_from - {workspace.root}:  # a warm worker's slot
+            paths |= {str(root): "/workspace", str(root.parent): "/workspaces"}
         return RunReport(
             {t: replace(r, message=redact(r.message, paths)) for t, r in progress.runs.items()},
             tuple(replace(f, message=redact(f.message, paths)) for f in progress.flags),
@@ -180,26 +187,28 @@ class PytestRunner:
             {path: tuple(sorted(lines)) for path, lines in progress.lines.items()},
         )
 
-    def _command(self, ini: Path, workspace: Workspace, targets: list[str]) -> list[str]:
+    def _arguments(self, ini: Path, root: Path, targets: list[str]) -> list[str]:
         return [
-            *(self.python, "-I", "-B", "-m", "pytest", "-c", str(ini)),
-            *("--rootdir", str(workspace.root)),
+            *("-c", str(ini), "--rootdir", str(root)),
             *("-p", PLUGIN, "-p", "no:cacheprovider", "--noconftest"),
             *("--import-mode=importlib", "-s", "-q", "--no-header", "-rN", "--color=no"),
             *targets,
         ]
 
-    def _settings(self, batch: _Batch, key: bytes, report_fd: int, progress: _Progress) -> bytes:
+    def _settings(
+        self, batch: _Batch, root: Path, key: bytes, report_fd: int, progress: _Progress
+    ) -> bytes:
         """The plugin's settings, encoded; :class:`SettingsTooLarge` when a pipe cannot hold
         them (the grader writes them all before the process starts reading)."""
-        packages = batch.workspace.packages
+        workspace = batch.workspace
+        packages = root / workspace.packages.relative_to(workspace.root)
         settings: wire.Settings = {
             "key": key.hex(),
             "report_fd": report_fd,
             "per_test": batch.limits.per_test_seconds,
             "packages": str(packages),
-            "workspace": str(batch.workspace.root),
-            "answers": batch.answers,
+            "workspace": str(root),
+            "answers": [str(packages / a) for a in batch.answers],
             "domains": list(self.boundary.domains),
             "course": list(self.boundary.course),
             "measure": [str(packages / m) for m in sorted(progress.measured)],
@@ -209,51 +218,121 @@ class PytestRunner:
             raise SettingsTooLarge(len(data), MAX_SETTINGS_BYTES)
         return data
 
-    def _one_process(self, batch: _Batch, progress: _Progress) -> None:
-        key = secrets.token_bytes(32)
-        read_end, write_end = os.pipe()
-        settings_read, settings_write = os.pipe()
-        try:
-            data = self._settings(batch, key, write_end, progress)
-            os.write(settings_write, data)
-        except BaseException:
-            for fd in (read_end, write_end, settings_read):
-                os.close(fd)
-            raise
-        finally:
-            os.close(settings_write)
-        workspace, ini, folder = batch.workspace, batch.ini, batch.folder
-        env = {
-            "PATH": os.path.dirname(self.python) + ":/usr/bin:/bin",
-            "HOME": str(workspace.root),
-            "LANG": "C.UTF-8",
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            wire.CONFIG_FD_ENV: str(settings_read),
-        }
-        shown = (workspace.packages, ini, folder) if folder.is_dir() else (workspace.packages, ini)
-        view = View(shown, workspace.root)
-        command = self.sandbox.wrap(
-            self._command(ini, workspace, batch.targets), view, batch.limits
-        )
-        try:
-            popen = subprocess.Popen(
-                command,
-                cwd=workspace.root,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                pass_fds=(write_end, settings_read),
-                start_new_session=True,
+    @contextlib.contextmanager
+    def _place(self, workspace: Workspace, shown: Sequence[Path]) -> Iterator[Place]:
+        """Where this process runs: a warm worker when the pool has one, else cold."""
+        if self.pool is not None:
+            try:
+                with self.pool.worker() as worker, worker.staged(workspace.root, shown) as root:
+                    yield WarmPlace(worker, root)
+                    return
+            except WorkerUnavailable:
+                pass  # said once by the pool; this run is graded cold
+        yield ColdPlace(self.sandbox, self.python, workspace.root)
+
+    def _one_process(self, batch: _Batch, progress: _Progress) -> Path:
+        """Run ``batch`` in one test process; returns where it saw the workspace."""
+        workspace = batch.workspace
+        shown = [workspace.packages, *([batch.folder] if batch.folder.is_dir() else [])]
+        with self._place(workspace, shown) as place:
+            packages = place.root / workspace.packages.relative_to(workspace.root)
+            ini = place.root / TESTS_FOLDER / "pytest.ini"
+            ini.parent.mkdir(parents=True, exist_ok=True)
+            ini.write_text(INI.format(packages=packages), encoding="utf-8")
+            view = (*(place.root / p.relative_to(workspace.root) for p in shown), ini)
+            key = secrets.token_bytes(32)
+            read_end, write_end = os.pipe()
+            settings_read, settings_write = os.pipe()
+            try:
+                report_fd = place.report_fd(write_end)
+                os.write(
+                    settings_write, self._settings(batch, place.root, key, report_fd, progress)
+                )
+                env = {
+                    "PATH": os.path.dirname(self.python) + ":/usr/bin:/bin",
+                    "HOME": str(place.root),
+                    "LANG": "C.UTF-8",
+                    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+                }
+                arguments = self._arguments(ini, place.root, batch.targets)
+                answers = [str(packages / a) for a in batch.answers]
+                child = place.start(
+                    arguments, env, view, batch.limits, (write_end, settings_read), answers
+                )
+            except BaseException:
+                os.close(read_end)
+                raise
+            finally:
+                for fd in (write_end, settings_read, settings_write):
+                    os.close(fd)
+            process = _Process(
+                key, batch.files, batch.limits.per_test_seconds, self.boundary, batch.hidden
             )
-        finally:
-            os.close(write_end)
-            os.close(settings_read)
-        per_test = batch.limits.per_test_seconds
-        process = _Process(key, batch.files, per_test, self.boundary, batch.hidden)
-        deadlines = Deadlines(batch.limits.per_test_seconds, batch.deadline, time.monotonic())
-        try:
-            watch(popen, read_end, batch.limits, deadlines, process, progress)
-        finally:
-            kill(popen)
-            os.close(read_end)
+            deadlines = Deadlines(batch.limits.per_test_seconds, batch.deadline, time.monotonic())
+            try:
+                watch(child, read_end, batch.limits, deadlines, process, progress)
+            finally:
+                child.kill()
+                os.close(read_end)
+            return place.root
+
+
+class Place(Protocol):
+    """Where one test process runs, and how it is started there."""
+
+    @property
+    def root(self) -> Path:
+        """Where the process sees the workspace's root."""
+        ...
+
+    def report_fd(self, given: int) -> int:
+        """The number the process knows the report pipe's end ``given`` by."""
+        ...
+
+    def start(
+        self,
+        arguments: list[str],
+        env: dict[str, str],
+        view: Sequence[Path],
+        limits: Limits,
+        fds: tuple[int, int],
+        answers: list[str],
+    ) -> TestProcess:
+        """Start pytest with ``arguments``; ``fds`` are the report pipe's writing end and
+        the settings pipe's reading end."""
+        ...
+
+
+@dataclass(frozen=True)
+class ColdPlace:
+    """A fresh sandboxed Python process for this test run alone."""
+
+    sandbox: Sandbox
+    python: str
+    root: Path
+
+    def report_fd(self, given: int) -> int:
+        return given  # inherited as it is
+
+    def start(
+        self,
+        arguments: list[str],
+        env: dict[str, str],
+        view: Sequence[Path],
+        limits: Limits,
+        fds: tuple[int, int],
+        answers: list[str],
+    ) -> TestProcess:
+        command = [self.python, "-I", "-B", "-m", "pytest", *arguments]
+        wrapped = self.sandbox.wrap(command, View(tuple(view), self.root), limits)
+        popen = subprocess.Popen(
+            wrapped,
+            cwd=self.root,
+            env={**env, wire.CONFIG_FD_ENV: str(fds[1])},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=fds,
+            start_new_session=True,
+        )
+        return Spawned(popen)

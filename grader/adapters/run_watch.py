@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from grader.adapters.inprocess import wire
 from grader.adapters.run_reports import _Process, _Progress, apply
@@ -123,8 +123,43 @@ class LineReader:
         return self._process.bad_lines > MAX_BAD_LINES
 
 
+class TestProcess(Protocol):
+    """A running test process, however it was started (a fresh sandbox, a warm worker)."""
+
+    @property
+    def output_fd(self) -> int:
+        """Where its standard output and error arrive."""
+        ...
+
+    def poll(self) -> int | None:
+        """Its exit status once it has ended (negative: killed by that signal), else None."""
+        ...
+
+    def kill(self) -> None:
+        """Kill it and every process it started, and reap them (a no-op once it ended)."""
+        ...
+
+
+class Spawned:
+    """A test process of its own: a sandboxed ``Popen`` in a new session."""
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        assert popen.stdout is not None, "started with stdout=PIPE"
+        self.popen = popen
+        self.output_fd = popen.stdout.fileno()
+
+    def poll(self) -> int | None:
+        return self.popen.poll()
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+        self.popen.wait()
+
+
 def watch(
-    popen: subprocess.Popen[bytes],
+    popen: TestProcess,
     report_fd: int,
     limits: Limits,
     deadlines: Deadlines,
@@ -132,10 +167,9 @@ def watch(
     progress: _Progress,
 ) -> None:
     """Read both pipes until they close, the process exits or a deadline passes."""
-    assert popen.stdout is not None  # Popen was given stdout=PIPE
     selector = selectors.DefaultSelector()
     selector.register(report_fd, selectors.EVENT_READ, "report")
-    selector.register(popen.stdout.fileno(), selectors.EVENT_READ, "output")
+    selector.register(popen.output_fd, selectors.EVENT_READ, "output")
     reader = LineReader(process, progress)
     open_streams = {"report", "output"}
     exited: float | None = None
@@ -148,7 +182,7 @@ def watch(
             break
         killed_for = deadlines.check(now, process, progress, exited=exited is not None)
         if killed_for is not None:
-            kill(popen)
+            popen.kill()
             if killed_for is not Stop.LINGERING:
                 return  # the tests it cost are scored already
             break
@@ -166,8 +200,8 @@ def watch(
                 if reader.flooded and "report" in open_streams:
                     selector.unregister(report_fd)  # a flood of forgeries: stop listening
                     open_streams.discard("report")
-    kill(popen)
-    _post_mortem(popen, process, progress, killed=killed_for is not None)
+    popen.kill()
+    _post_mortem(popen.poll(), process, progress, killed=killed_for is not None)
 
 
 def _keep_output(chunk: bytes, limits: Limits, progress: _Progress) -> None:
@@ -176,11 +210,8 @@ def _keep_output(chunk: bytes, limits: Limits, progress: _Progress) -> None:
     progress.truncated |= len(chunk) > room
 
 
-def _post_mortem(
-    popen: subprocess.Popen[bytes], process: _Process, progress: _Progress, killed: bool
-) -> None:
+def _post_mortem(code: int | None, process: _Process, progress: _Progress, killed: bool) -> None:
     """What the end of a process that was not stopped for a test's sake means."""
-    code = popen.returncode
     if process.running:  # the process died inside a test
         progress.record(
             process.running[0],
@@ -203,11 +234,3 @@ def _post_mortem(
             f"the test process ended before it had finished{status}",
             Severity.INFO,
         )
-
-
-def kill(popen: subprocess.Popen[bytes]) -> None:
-    """Kill the process and its whole session, and reap it."""
-    if popen.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(popen.pid, signal.SIGKILL)
-    popen.wait()

@@ -46,6 +46,7 @@ OPEN_FILES = 256
 UNPRIVILEGED_UIDS = (200_000, 900_000)  # a fresh uid per run, well above real accounts
 PROBE_SECONDS = 30
 SANDBOX_ENV = "GRADER_SANDBOX"
+SCRATCH = "/tmp"  # inside the sandbox: a private tmpfs, HOME and TMPDIR
 
 log = logging.getLogger("grader.sandbox")
 
@@ -68,20 +69,24 @@ class Sandbox(Protocol):
     def describe(self) -> str: ...
 
 
+def rlimits(limits: Limits) -> dict[str, int]:
+    """The resource limits of a test process, by ``resource.RLIMIT_*`` name."""
+    return {
+        "RLIMIT_AS": max(limits.memory_mb, 256) * MB,
+        "RLIMIT_NPROC": limits.processes,
+        "RLIMIT_FSIZE": limits.file_size_mb * MB,
+        "RLIMIT_NOFILE": OPEN_FILES,
+        "RLIMIT_CORE": 0,
+        "RLIMIT_CPU": int(limits.total_seconds) + 1,
+    }
+
+
 def _limits(prlimit: str, limits: Limits) -> list[str]:
-    return [
-        prlimit,
-        f"--as={max(limits.memory_mb, 256) * MB}",
-        f"--nproc={limits.processes}",
-        f"--fsize={limits.file_size_mb * MB}",
-        f"--nofile={OPEN_FILES}",
-        "--core=0",
-        f"--cpu={int(limits.total_seconds) + 1}",
-        "--",
-    ]
+    options = {name.removeprefix("RLIMIT_").lower(): v for name, v in rlimits(limits).items()}
+    return [prlimit, *(f"--{name}={value}" for name, value in options.items()), "--"]
 
 
-def _fresh_uid() -> int:
+def fresh_uid() -> int:
     low, high = UNPRIVILEGED_UIDS
     return low + secrets.randbelow(high - low)
 
@@ -94,7 +99,7 @@ def _drop_root(setpriv: str | None) -> list[str]:
     """
     if os.geteuid() != 0 or setpriv is None:
         return []
-    uid = _fresh_uid()
+    uid = fresh_uid()
     return [
         setpriv,
         f"--reuid={uid}",
@@ -249,12 +254,19 @@ class Bubblewrap:
         self.mounts, self.links = _system_paths(python)
 
     def wrap(self, command: list[str], view: View, limits: Limits) -> list[str]:
+        args = [*self.confine(view), "--", *_drop_root(self.setpriv)]
+        if self.prlimit:
+            args += _limits(self.prlimit, limits)
+        return args + command
+
+    def confine(self, view: View) -> list[str]:
+        """The ``bwrap`` command line up to its ``--``: the mounts and namespaces."""
         make_readable(view.read_only)
         args = [self.bwrap]
         for target, link in self.links:
             args += ["--symlink", target, link]
         made: set[Path] = {Path("/")}
-        scratch = Path("/tmp")
+        scratch = Path(SCRATCH)
         args += ["--perms", "1777", "--size", str(SCRATCH_MB * MB), "--tmpfs", str(scratch)]
         made.add(scratch)
 
@@ -269,7 +281,8 @@ class Bubblewrap:
             args += ["--ro-bind", str(path), str(path)]
             made.add(path)
         folder(view.workdir)
-        args += [
+        return [
+            *args,
             *("--proc", "/proc", "--dev", "/dev"),
             *("--remount-ro", "/"),
             *("--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"),
@@ -278,12 +291,7 @@ class Bubblewrap:
             *("--hostname", "grader"),
             *("--setenv", "HOME", str(scratch), "--setenv", "TMPDIR", str(scratch)),
             *("--chdir", str(view.workdir)),
-            "--",
         ]
-        args += _drop_root(self.setpriv)
-        if self.prlimit:
-            args += _limits(self.prlimit, limits)
-        return args + command
 
     def describe(self) -> str:
         parts = [

@@ -195,6 +195,7 @@ class _Reporter:
         blame = _Blame(settings["answers"], settings["packages"], settings["domains"])
         own = [blame.module_name(a) for a in blame.answers]
         self._course = _CourseModules(settings["course"], own, blame.packages)
+        self._course.record_new()  # a warm worker's kernel, loaded before any answer
         importer, import_module, finder = _watch_imports(self._course.record_new)
         self._finder = finder
         self._test_modules: set[str] = set()

@@ -1,0 +1,338 @@
+"""Warm test workers: sandboxes started once, each forking a fresh child per test run.
+
+Behaviour choices, stated once:
+
+* A worker is a bubblewrap sandbox like the one a cold run gets (read-only system, no
+  network, its own PID namespace), started once, whose PID 1 is
+  :mod:`grader.adapters.inprocess.worker`. It has pytest, the grader's plugin and the
+  course kernel imported before any request; each test run is a child forked from
+  that state, with its own session, resource limits and (as root) its own fresh
+  unprivileged user, so no learner code runs where another learner's code ran.
+* The worker sees one folder of the machine besides the system and Python: its slot.
+  For each run the grader stages there, as hard links (copies across file systems),
+  exactly what a cold run would be shown (the packages, that run's test folder, the
+  pytest ini), at the same place relative to the slot as in the workspace, and empties
+  the slot afterwards. Hidden tests are never in the slot while public tests run.
+* Between runs the worker kills every other process of its namespace and empties its
+  ``/tmp`` (see the worker's docstring); a worker that stops answering is killed and
+  replaced.
+* Workers start on first use and are reused; there are as many as runs have been
+  wanted at once. :meth:`WarmPool.close` stops them all. When a worker cannot start,
+  the pool says why once (:class:`~grader.errors.WorkerUnavailable`) and the runner
+  grades that run cold.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import logging
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.adapters.inprocess import wire
+from grader.adapters.inprocess import worker as protocol
+from grader.adapters.sandbox import SCRATCH, Bubblewrap, View, fresh_uid, make_readable, rlimits
+from grader.domain.exercise import Limits
+from grader.errors import WorkerUnavailable
+
+READY_SECONDS = 60.0  # a loaded machine starting Python, pytest and the kernel
+ANSWER_SECONDS = 5.0  # a live worker answers a kill at once
+PRELOAD = ("shared",)  # the course kernel: every exercise imports it
+SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+log = logging.getLogger("grader.warm_pool")
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``source`` at ``target`` as hard links; copies where links cannot be made."""
+    if source.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return
+    shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _empty(folder: Path, trash: Path) -> None:
+    """Move what ``folder`` holds out of the worker's sight, into ``trash``, at once; it
+    is deleted there in the background."""
+    if not folder.is_dir():
+        return  # the worker was stopped meanwhile
+    discard = Path(tempfile.mkdtemp(prefix="trash-", dir=trash))
+    for entry in folder.iterdir():
+        entry.rename(discard / entry.name)
+    threading.Thread(target=shutil.rmtree, args=(discard, True), daemon=True).start()
+
+
+class WorkerRun:
+    """One test run in a warm worker, seen as a :class:`~.run_watch.TestProcess`."""
+
+    def __init__(self, worker: WarmWorker, output_fd: int) -> None:
+        self.worker = worker
+        self.output_fd = output_fd
+        self.code: int | None = None
+
+    def poll(self) -> int | None:
+        if self.code is None:
+            message = self.worker.receive(timeout=0)
+            if message is not None:
+                self.code = _exit_code(message)
+        return self.code
+
+    def kill(self) -> None:
+        if self.poll() is not None:
+            return
+        self.worker.send({"op": "kill"})
+        message = self.worker.receive(timeout=ANSWER_SECONDS)
+        self.code = _exit_code(message) if message is not None else -9
+        if message is None:
+            self.worker.stop()  # it did not answer: it is not trusted again
+
+
+def _exit_code(message: dict[str, Any]) -> int:
+    code = message.get("exit")
+    return code if isinstance(code, int) else -9
+
+
+@dataclass(frozen=True)
+class WarmPlace:
+    """A test run's place in a warm worker: its slot, with the run's view staged."""
+
+    worker: WarmWorker
+    root: Path
+
+    def report_fd(self, given: int) -> int:
+        return protocol.REPORT_FD  # the child moves it there
+
+    def start(
+        self,
+        arguments: list[str],
+        env: dict[str, str],
+        view: Sequence[Path],
+        limits: Limits,
+        fds: tuple[int, int],
+        answers: list[str],
+    ) -> WorkerRun:
+        make_readable(view)
+        settings = {**env, wire.CONFIG_FD_ENV: str(protocol.SETTINGS_FD)}
+        return self.worker.start(arguments, settings, limits, fds, answers)
+
+
+class WarmWorker:
+    """One sandboxed worker and its slot (see the module's docstring)."""
+
+    def __init__(self, sandbox: Bubblewrap, packages: Path, home: Path, python: str) -> None:
+        self.slot = Path(tempfile.mkdtemp(prefix="slot-", dir=home))
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.log = self.slot.with_suffix(".log")
+        command = [
+            *sandbox.confine(View((self.slot,), self.slot)),
+            *("--as-pid-1", "--", python, "-I", "-B", "-m", protocol.__name__),
+            str(theirs.fileno()),
+            str(self.slot),  # unread: names the worker and its children in the process table
+        ]
+        environment = {
+            "PATH": os.path.dirname(python) + ":/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        }
+        shutil.copytree(packages, self.slot / "src" / "packages", ignore=SKIP)
+        make_readable([self.slot])
+        with open(self.log, "wb") as output:
+            self.process = subprocess.Popen(
+                command,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                pass_fds=(theirs.fileno(),),
+                start_new_session=True,
+            )
+        theirs.close()
+        try:
+            self.send({"packages": str(self.slot / "src" / "packages"), "preload": PRELOAD})
+            ready = self.receive(timeout=READY_SECONDS)
+        finally:
+            _empty(self.slot, self.slot.parent)
+        if ready is None or not ready.get("ready"):
+            why = self._last_words()
+            self.stop()
+            raise WorkerUnavailable(why)
+
+    def _last_words(self) -> str:
+        try:
+            lines = self.log.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            lines = []
+        return lines[-1] if lines else "it did not say it was ready"
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def send(self, message: dict[str, Any], fds: Sequence[int] = ()) -> None:
+        with contextlib.suppress(OSError):
+            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+
+    def receive(self, timeout: float) -> dict[str, Any] | None:
+        """The worker's next message, or None if none came in ``timeout`` (or it died)."""
+        self.control.settimeout(timeout)
+        try:
+            data = self.control.recv(protocol.MAX_REQUEST)
+        except (TimeoutError, BlockingIOError, OSError):
+            return None
+        if not data:
+            self.stop()
+            return {"exit": -9}
+        message: dict[str, Any] = json.loads(data)
+        return message
+
+    @contextlib.contextmanager
+    def staged(self, workspace_root: Path, shown: Sequence[Path]) -> Iterator[Path]:
+        """``shown`` (paths inside ``workspace_root``) in the slot, at the same places."""
+        try:
+            for path in shown:
+                _link_tree(path, self.slot / path.relative_to(workspace_root))
+            yield self.slot
+        finally:
+            _empty(self.slot, self.slot.parent)
+
+    def start(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        limits: Limits,
+        fds: Sequence[int],
+        answers: list[str],
+    ) -> WorkerRun:
+        """Run pytest with ``argv`` in a fresh child; ``fds`` are the output, report and
+        settings pipes' ends it writes or reads."""
+        read_end, write_end = os.pipe()
+        request = {
+            "op": "run",
+            "argv": argv,
+            "cwd": str(self.slot),
+            "env": {**env, "HOME": SCRATCH, "TMPDIR": SCRATCH},
+            "limits": rlimits(limits),
+            "uid": fresh_uid() if os.geteuid() == 0 else None,
+            "answers": answers,
+        }
+        try:
+            self.send(request, [write_end, *fds])
+        finally:
+            os.close(write_end)
+        return WorkerRun(self, read_end)
+
+    def stop(self) -> None:
+        if self.alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, 9)
+        self.process.wait()
+        self.control.close()
+        shutil.rmtree(self.slot, ignore_errors=True)
+        self.log.unlink(missing_ok=True)
+
+
+class WarmPool:
+    """Warm workers for one course's packages, handed out one run at a time."""
+
+    def __init__(
+        self,
+        sandbox: Bubblewrap,
+        packages: Path,
+        base: Path | None = None,
+        python: str = sys.executable,
+    ) -> None:
+        self.sandbox = sandbox
+        self.packages = packages
+        self.base = base
+        self.python = python
+        self._idle: queue.SimpleQueue[WarmWorker] = queue.SimpleQueue()
+        self._all: list[WarmWorker] = []
+        self._lock = threading.Lock()
+        self._home: Path | None = None
+        self.problem: str | None = None  # why workers cannot start here, once known
+        atexit.register(self.close)  # a pool nobody closed still leaves nothing behind
+
+    def _folder(self) -> Path:
+        with self._lock:
+            if self._home is None:
+                if self.base is not None:
+                    self.base.mkdir(parents=True, exist_ok=True)
+                self._home = Path(tempfile.mkdtemp(prefix="warm-", dir=self.base))
+            return self._home
+
+    @contextlib.contextmanager
+    def worker(self) -> Iterator[WarmWorker]:
+        """An idle worker (a new one when none is idle), returned after the run."""
+        if self.problem is not None:
+            raise WorkerUnavailable(self.problem)
+        chosen = None
+        while chosen is None:
+            try:
+                chosen = self._idle.get_nowait()
+            except queue.Empty:
+                chosen = self._start()
+            if not chosen.alive:  # died while idle
+                self._forget(chosen)
+                chosen = None
+        try:
+            yield chosen
+        finally:
+            if chosen.alive:
+                self._idle.put(chosen)
+            else:
+                self._forget(chosen)
+
+    def _forget(self, gone: WarmWorker) -> None:
+        gone.stop()
+        with self._lock:
+            if gone in self._all:
+                self._all.remove(gone)
+
+    def _start(self) -> WarmWorker:
+        try:
+            started = WarmWorker(self.sandbox, self.packages, self._folder(), self.python)
+        except (OSError, WorkerUnavailable) as error:
+            self.problem = str(error)
+            log.warning("warm workers cannot start here (%s): grading cold", error)
+            raise WorkerUnavailable(self.problem) from error
+        with self._lock:
+            self._all.append(started)
+        return started
+
+    @property
+    def slots(self) -> list[Path]:
+        """The slots of the workers running now."""
+        with self._lock:
+            return [w.slot for w in self._all]
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+            home, self._home = self._home, None
+        for each in workers:
+            each.stop()
+        if home is not None:
+            shutil.rmtree(home, ignore_errors=True)
