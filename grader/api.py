@@ -144,9 +144,12 @@ def batch(
     exercise_ids: Sequence[str] | None = None,
     gradebook: str | None = None,
     progress: Callable[[], None] = lambda: None,
+    warm: bool | None = None,
 ) -> BatchReport:
     """Grade every learner in ``submissions`` into the output folder ``out`` (re-use it
-    to resume); with ``gradebook`` (a URL), scores go to that nbgrader gradebook too."""
+    to resume); with ``gradebook`` (a URL), scores go to that nbgrader gradebook too.
+    ``warm=False`` starts a fresh sandboxed process per test run instead of using warm
+    workers (see :func:`grader.configuration.build`)."""
     if not submissions.is_dir():
         raise GraderError(f"{submissions} is not a folder of submissions")
     located = locate_course(course)
@@ -162,7 +165,7 @@ def batch(
         if book is not None:
             book.record(by_id[result.exercise], result)
 
-    wired = build(located, workspace_base=folder.work)
+    wired = build(located, workspace_base=folder.work, warm=warm)
     try:
         outcome = run_batch(
             submissions, chosen, wired.reader, wired.grader, jobs, folder.is_done, save, progress

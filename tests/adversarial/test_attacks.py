@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import socket
 import stat
 import sys
@@ -48,6 +49,7 @@ import pytest
 
 from grader.adapters.sandbox import UNPRIVILEGED_UIDS, bubblewrap_problem
 from grader.cli import main
+from tests.grader.support import comparable
 from tests.pictures import BOUNDARY_CHECKS, check_pictures_in_json
 
 HERE = Path(__file__).resolve().parent
@@ -284,6 +286,27 @@ def test_attack(batch: Batch, name: str) -> None:
         assert drawn >= 1, why
     if result["score"] > 0 and not spec.get("no_flags"):
         assert result["needs_review"] or spec.get("review") is False, why
+
+
+def test_fresh_processes_give_every_attack_the_same_result(
+    batch: Batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cold path (a new sandboxed process per test run, ``GRADER_WARM=0``) and the
+    warm workers agree on every attack: scores, outcomes, flags, messages."""
+    warm = {name: comparable(batch.result(name)) for name in NAMES}
+    results, aside = batch.out / "results", batch.out / "results-warm"
+    results.rename(aside)  # the same output folder: the same paths to hide
+    monkeypatch.setenv("GRADER_WARM", "0")
+    try:
+        arguments = ["batch", str(batch.submissions), "--out", str(batch.out), "--jobs", "2"]
+        assert main(["--course", str(COURSE), *arguments]) == 0
+        cold = {name: comparable(batch.result(name)) for name in NAMES}
+    finally:
+        shutil.rmtree(results, ignore_errors=True)
+        aside.rename(results)
+
+    differing = {n: (warm[n], cold[n]) for n in NAMES if warm[n] != cold[n]}
+    assert not differing
 
 
 def test_every_attack_was_graded_and_the_batch_was_quick(batch: Batch) -> None:

@@ -24,6 +24,7 @@ from grader.configuration import App, Course, build
 from grader.domain.result import GradeResult
 from grader.domain.submission import Submission
 from tests.exercises import support
+from tests.grader.support import comparable as support_comparable
 
 MODULES = {
     "00-fix-the-violation": "test_00_fix_the_violation",
@@ -42,16 +43,7 @@ pytestmark = [
 
 
 def comparable(result: GradeResult) -> Any:
-    """The result's JSON without what may differ between runs: durations."""
-
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in {"duration", "environment"}}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    return strip(to_json(result))
+    return support_comparable(to_json(result))
 
 
 def answers_of(exercise_id: str) -> Iterator[tuple[str, dict[str, str]]]:

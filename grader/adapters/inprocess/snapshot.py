@@ -199,6 +199,7 @@ class _CourseModules:
         self.own = frozenset(own)
         self.packages = packages
         self.recorded: dict[str, dict[str, Any]] = {}
+        self.modules: dict[str, Any] = {}
         self.foreign: list[str] = []  # course names served by a module from elsewhere
         self._seen = 0
         self._known: set[str] = set()
@@ -225,16 +226,23 @@ class _CourseModules:
                 self._loading = True
                 continue
             self.recorded[name] = _module_values(module)
-            origin = getattr(module, "__file__", None) or next(
-                iter(getattr(module, "__path__", None) or ()), None
-            )  # a namespace package has a path, not a file
-            if self.packages and not (isinstance(origin, str) and origin.startswith(self.packages)):
-                self.foreign.append(f"{name} (a module from outside the course was put in)")
+            self.modules[name] = module
+            if not self._inside(module):
+                self.foreign.append(_foreign(name))
+
+    def _inside(self, module: Any) -> bool:
+        origin = getattr(module, "__file__", None) or next(
+            iter(getattr(module, "__path__", None) or ()), None
+        )  # a namespace package has a path, not a file
+        return not self.packages or (isinstance(origin, str) and origin.startswith(self.packages))
 
     def changes(self) -> list[str]:
         changed = list(self.foreign)
         for name, before in self.recorded.items():
             module = sys.modules.get(name)
+            if module is not None and module is not self.modules[name] and not self._inside(module):
+                changed.append(_foreign(name))  # swapped after it loaded (a warm worker's kernel)
+                continue
             now = _module_values(module) if isinstance(module, ModuleType) else {}
             changed += [
                 f"{name}.{key}"
@@ -242,6 +250,10 @@ class _CourseModules:
                 if before.get(key, _MISSING) is not now.get(key, _MISSING)
             ]
         return changed
+
+
+def _foreign(name: str) -> str:
+    return f"{name} (a module from outside the course was put in)"
 
 
 def _module_values(module: ModuleType) -> dict[str, Any]:

@@ -23,6 +23,7 @@ it when they share a user, and is not dumpable, so a child cannot trace it eithe
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import importlib
@@ -34,6 +35,7 @@ import shutil
 import signal
 import socket
 import sys
+import threading
 from typing import Any
 
 REPORT_FD = 3  # in the child: the settings name this number
@@ -118,13 +120,21 @@ def _child(request: dict[str, Any], fds: list[int]) -> None:
         import pytest
 
         code = int(pytest.main(request["argv"]))
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _finish()
     except BaseException as error:
         with contextlib.suppress(BaseException):
             os.write(2, f"warm worker: {type(error).__name__}: {error}\n".encode())
     finally:
         os._exit(code)
+
+
+def _finish() -> None:
+    """What the interpreter does on its way out, as a cold test process would: wait for
+    the threads that are not daemons, run the ``atexit`` functions, flush."""
+    getattr(threading, "_shutdown")()  # noqa: B009 - private, called by the interpreter
+    getattr(atexit, "_run_exitfuncs")()  # noqa: B009 - likewise
+    sys.stdout.flush()
+    sys.stderr.flush()
 
 
 def _clean_up() -> None:
