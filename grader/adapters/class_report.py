@@ -22,6 +22,7 @@ from statistics import median
 
 from grader.adapters import charts
 from grader.adapters.class_stats import Bin, ClassStats, Result, analyse, histogram
+from grader.domain.scoring import plain
 
 Link = Callable[[str, str], str]  # (learner, exercise) -> relative URL of the feedback page
 TOP_FAILING = 10
@@ -70,12 +71,6 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
 """
 
 
-def _n(value: Decimal | float | int) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    return str(value)
-
-
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
     head = "".join(
         f"<th{' class=n' if i in numeric else ''}>{html.escape(h)}</th>"
@@ -110,13 +105,11 @@ def _histogram(bins: list[Bin], title: str, what: str, table_id: str) -> str:
 
 def _overview(stats: ClassStats) -> str:
     totals = [stats.total(learner) for learner in stats.learners]
+    middle = Decimal(median(totals)) if totals else Decimal(0)
     facts = [
         ("learners", str(len(stats.learners))),
         ("exercises", str(len(stats.exercises))),
-        (
-            "median total",
-            f"{_n(Decimal(median(totals)) if totals else Decimal(0))} of {_n(stats.total_max)}",
-        ),
+        ("median total", f"{plain(middle)} of {plain(stats.total_max)}"),
         ("full marks overall", str(sum(t == stats.total_max for t in totals))),
         ("to review", str(len(stats.review))),
     ]
@@ -134,7 +127,7 @@ def _exercises(stats: ClassStats) -> str:
         maximum = stats.maximum[exercise]
         line = (
             f"<p id='ex-{html.escape(exercise)}'>{len(scores)} learners · median "
-            f"{_n(Decimal(median(scores)))} of {_n(maximum)} · full marks "
+            f"{plain(Decimal(median(scores)))} of {plain(maximum)} · full marks "
             f"{sum(s == maximum for s in scores)} · zero {sum(s == 0 for s in scores)}</p>"
         )
         parts.append(
@@ -263,18 +256,17 @@ def _learners(stats: ClassStats, link: Link) -> str:
                 cells.append("<td class=n data-sort='-1'>–</td>")
             else:
                 url = html.escape(link(learner, exercise))
-                cells.append(
-                    f"<td class=n data-sort='{_n(score)}'><a href='{url}'>{_n(score)}</a></td>"
-                )
+                shown = plain(score)
+                cells.append(f"<td class=n data-sort='{shown}'><a href='{url}'>{shown}</a></td>")
         total = stats.total(learner)
-        cells.append(f"<td class=n data-sort='{_n(total)}'>{_n(total)}</td>")
+        cells.append(f"<td class=n data-sort='{plain(total)}'>{plain(total)}</td>")
         flagged = learner in stats.flagged
         mark = "<span class=review>yes</span>" if flagged else ""
         cells.append(f"<td data-sort='{int(flagged)}'>{mark}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    maxima = " · ".join(f"{e}: {_n(stats.maximum[e])}" for e in stats.exercises)
+    maxima = " · ".join(f"{e}: {plain(stats.maximum[e])}" for e in stats.exercises)
     return (
-        f"<p class='muted'>Out of: {html.escape(maxima)} · total {_n(stats.total_max)}. "
+        f"<p class='muted'>Out of: {html.escape(maxima)} · total {plain(stats.total_max)}. "
         "Click a heading to sort; a score links to that learner's feedback page.</p>"
         f"<table id='learners' class='sortable'><thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from grader.domain.scoring import plain
+
 FINE = 20
 CRASHES = {"grader-error", "crashed"}
 UNKNOWN = "(unknown)"
@@ -42,7 +44,7 @@ class Bin:
     @property
     def label(self) -> str:
         top = self.high - 1
-        return _text(self.low) if top <= self.low else f"{_text(self.low)}–{_text(top)}"
+        return plain(self.low) if top <= self.low else f"{plain(self.low)}–{plain(top)}"
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,6 @@ class ClassStats:
 
 def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))
-
-
-def _text(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
 def domain(module: str) -> str:

@@ -1,7 +1,9 @@
 """Writes a :class:`GradeResult` as our JSON, Gradescope's results.json, JUnit XML, HTML.
 
-Every format is made from the same result, so they cannot disagree. Hidden tests
-carry no message in the result itself, so no format can leak their text.
+Every format draws the same rows (:mod:`grader.adapters.presentation`), so they cannot
+disagree on a status or a number of points. Hidden tests carry no message in the result
+itself, so no format can leak their text. Our JSON keeps the whole result as it is and
+adds the rows, as every other format shows them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from grader.adapters.boundary_picture import boundary_svg
-from grader.domain.result import CoverageResult, GradeResult, Outcome, ViolationInfo
+from grader.adapters.presentation import OUTCOMES, Kind, Row, Status, rows, where
+from grader.domain.result import ContractResult, CoverageResult, GradeResult, ViolationInfo
+from grader.domain.scoring import plain
 
 SCHEMA = "hexagon-grader/result/v1"
 
@@ -25,155 +29,111 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _plain(value: Any) -> Any:
+def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return number(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [_jsonable(v) for v in value]
     return value
 
 
 def to_json(result: GradeResult) -> dict[str, Any]:
-    data = _plain(asdict(result))
+    data = _jsonable(asdict(result))
     return {
         "schema": SCHEMA,
         **data,
         "full_marks": result.full_marks,
         "needs_review": result.needs_review,
+        "rows": [_row_json(row) for row in rows(result)],
+    }
+
+
+def _row_json(row: Row) -> dict[str, Any]:
+    return {
+        "kind": row.kind.value,
+        "id": row.id,
+        "title": row.label,
+        "status": row.status.value,
+        "points": row.points,
+        "earned": number(row.earned),
+        "possible": number(row.possible),
+        "text": row.text,
     }
 
 
 def to_gradescope(result: GradeResult) -> dict[str, Any]:
     tests = [
         {
-            "name": t.title + (" (hidden)" if t.hidden else ""),
-            "score": number(t.earned),
-            "max_score": number(t.points),
-            "status": "passed" if t.outcome is Outcome.PASSED else "failed",
-            "output": t.message or t.outcome.value,
+            "name": row.label,
+            "score": number(row.earned),
+            "max_score": number(row.possible),
+            "status": "passed" if row.status.ok else "failed",
+            "output": row.text or row.status.value,
         }
-        for t in result.tests
+        for row in rows(result)
     ]
-    tests += [
-        {
-            "name": f"Boundary check: {c.name}",
-            "score": number(c.earned),
-            "max_score": number(c.points),
-            "status": "passed" if c.kept else "failed",
-            "output": "\n".join(f"{v.file}:{v.line}: {v.message}" for v in c.violations)
-            or (c.error or "kept"),
-        }
-        for c in result.contracts
-    ]
-    if result.coverage is not None:
-        tests.append(
-            {
-                "name": COVERAGE_TITLE,
-                "score": number(result.coverage.earned),
-                "max_score": number(result.coverage.points),
-                "status": "passed" if result.coverage.earned else "failed",
-                "output": coverage_details(result.coverage),
-            }
-        )
     return {"score": number(result.score), "output": result.summary, "tests": tests}
 
 
-COVERAGE_TITLE = "Your own tests: coverage of your answer"
-SHOWN_FAILURES = 3  # of the learner's own tests, in one cell of a table
-
-
-def coverage_details(coverage: CoverageResult) -> str:
-    """The coverage message, then each of the learner's tests that did not pass."""
-    failing = [t for t in coverage.tests if t.outcome is not Outcome.PASSED]
-    lines = [coverage.message]
-    lines += [
-        f"{t.title}: {t.outcome.value}" + (f": {t.message.splitlines()[0]}" if t.message else "")
-        for t in failing[:SHOWN_FAILURES]
-    ]
-    if len(failing) > SHOWN_FAILURES:
-        lines.append(f"and {len(failing) - SHOWN_FAILURES} more of your tests did not pass")
-    return "\n".join(lines)
+CLASSNAMES = {Kind.TEST: "", Kind.CONTRACT: ".contracts", Kind.COVERAGE: ".coverage"}
 
 
 def to_junit(results: Iterable[GradeResult]) -> str:
+    """One suite per result; a row that could not be judged is an error, else a failure.
+    JUnit has no points: a row's points are in Gradescope's format and the others."""
     suites = ET.Element("testsuites")
     for result in results:
+        drawn = rows(result)
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=f"{result.learner}/{result.exercise}",
-            tests=str(len(result.tests) + len(result.contracts) + (result.coverage is not None)),
-            failures=str(
-                sum(t.outcome is Outcome.FAILED for t in result.tests)
-                + sum(not c.kept for c in result.contracts)
-                + bool(result.coverage and result.coverage.earned < result.coverage.points)
-            ),
-            errors=str(
-                sum(t.outcome not in (Outcome.PASSED, Outcome.FAILED) for t in result.tests)
-            ),
+            tests=str(len(drawn)),
+            failures=str(sum(not r.status.ok and not r.status.unjudged for r in drawn)),
+            errors=str(sum(r.status.unjudged for r in drawn)),
             time=f"{result.duration:.3f}",
         )
-        for test in result.tests:
+        for row in drawn:
             case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=result.exercise,
-                name=test.title,
-                time=f"{test.duration:.3f}",
+                suite, "testcase", classname=result.exercise + CLASSNAMES[row.kind], name=row.title
             )
-            if test.outcome is Outcome.FAILED:
-                ET.SubElement(case, "failure", message=test.message or "failed")
-            elif test.outcome is not Outcome.PASSED:
-                ET.SubElement(case, "error", message=test.message or test.outcome.value)
-        for contract in result.contracts:
-            case = ET.SubElement(
-                suite, "testcase", classname=f"{result.exercise}.contracts", name=contract.name
-            )
-            if not contract.kept:
-                text = "; ".join(f"{v.file}:{v.line} {v.message}" for v in contract.violations)
-                ET.SubElement(case, "failure", message=text or contract.error or "broken")
-        if result.coverage is not None:
-            case = ET.SubElement(
-                suite, "testcase", classname=f"{result.exercise}.coverage", name=COVERAGE_TITLE
-            )
-            if result.coverage.earned < result.coverage.points:
-                ET.SubElement(case, "failure", message=coverage_details(result.coverage))
+            if row.duration is not None:
+                case.set("time", f"{row.duration:.3f}")
+            if not row.status.ok:
+                tag = "error" if row.status.unjudged else "failure"
+                child = ET.SubElement(case, tag, message=row.message or row.status.value)
+                child.text = row.text or None
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-STYLE = """
+STYLE = (
+    """
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
 color:#1b1f24}
 h1{font-size:1.4rem}.score{font-size:2rem;font-weight:600}
 table{border-collapse:collapse;width:100%}td,th{padding:.4rem;border-bottom:1px solid #ddd;
 text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:0;font-size:.85rem}
-.passed{color:#1a7f37}.failed,.error,.timeout,.missing,.broken{color:#cf222e}
 .flag{background:#fff8c5;padding:.5rem;margin:.3rem 0;border-radius:4px}
 footer{color:#666;font-size:.8rem;margin-top:2rem}
-code{white-space:nowrap}
+code,td:first-child{white-space:nowrap}
 """
+    + "".join(f".{s.css}{{color:{s.colour}}}" for s in Status)
+    + "\n"
+)
 
 
 def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = "") -> str:
     """The feedback page; ``explanations`` are shown only for graded (hidden-test) results."""
     e = html.escape
-    rows = "".join(
-        f"<tr><td class='{t.outcome.value}'>{e(t.outcome.value)}</td><td>{e(t.title)}"
-        f"{' <em>(hidden)</em>' if t.hidden else ''}</td>"
-        f"<td>{number(t.earned)}/{number(t.points)}</td><td><pre>{e(t.message)}</pre></td></tr>"
-        for t in result.tests
+    drawn = rows(result)
+    tests = "".join(
+        _row_html(r, f"<pre>{e(r.message)}</pre>") for r in drawn if r.kind is Kind.TEST
     )
-    contracts = "".join(
-        f"<tr><td class='{'passed' if c.kept else 'broken'}'>{'kept' if c.kept else 'broken'}</td>"
-        f"<td>{e(c.name)} <small>({e(c.mode)})</small></td>"
-        f"<td>{number(c.earned)}/{number(c.points)}</td>"
-        f"<td>{''.join(_violation(c.id, v) for v in c.violations)}{e(c.error or '')}</td></tr>"
-        for c in result.contracts
-    )
-    own = _coverage_html(result.coverage) if result.coverage else ""
+    contracts = "".join(_row_html(r, _contract_html(r)) for r in drawn if r.kind is Kind.CONTRACT)
+    own = "".join(_coverage_html(r) for r in drawn if r.kind is Kind.COVERAGE)
     flags = "".join(f"<div class='flag'>{e(f.kind)}: {e(f.message)}</div>" for f in result.flags)
     hint_list = "".join(f"<li>{e(h)}</li>" for h in hints)
     environment = ", ".join(f"{e(k)} {e(v)}" for k, v in result.environment.items())
@@ -183,11 +143,11 @@ def to_html(result: GradeResult, hints: Iterable[str] = (), explanations: str = 
 <html lang="en"><head><meta charset="utf-8"><title>{e(result.exercise)}: feedback</title>
 <style>{STYLE}</style></head><body>
 <h1>{e(result.exercise)} · {e(result.learner)}</h1>
-<p class="score">{number(result.score)} / {number(result.max_score)}</p>
+<p class="score">{plain(result.score)} / {plain(result.max_score)}</p>
 <p>{e(result.summary)}</p>
-<h2>Tests</h2><table><tr><th>Result</th><th>Test</th><th>Points</th><th>Details</th></tr>
-{rows}</table>
-{f"<h2>Boundary checks</h2><table>{contracts}</table>" if contracts else ""}
+<h2>Tests</h2><table>{_head("Test")}
+{tests}</table>
+{f"<h2>Boundary checks</h2><table>{_head('Check')}{contracts}</table>" if contracts else ""}
 {own}
 {f"<h2>Notes</h2>{flags}" if flags else ""}
 {f"<h2>Hints</h2><ul>{hint_list}</ul>" if hint_list else ""}
@@ -208,27 +168,55 @@ def after_grading(explanations: str, result: GradeResult) -> str:
     return "\n\n".join(part for part in kept if part)
 
 
-def _coverage_html(coverage: CoverageResult) -> str:
+def _head(what: str) -> str:
+    """The same columns in every table, so they line up down the page."""
+    return (
+        "<tr><th style='width:7em'>Result</th>"
+        f"<th style='width:30%'>{what}</th><th style='width:5em'>Points</th><th>Details</th></tr>"
+    )
+
+
+def _row_html(row: Row, details: str) -> str:
+    """A row of four cells: status, title, points, details (already HTML)."""
+    hidden = " <em>(hidden)</em>" if row.hidden else ""
+    return (
+        f"<tr><td class='{row.status.css}'>{row.status.value}</td>"
+        f"<td>{html.escape(row.title)}{hidden}</td><td>{row.points}</td><td>{details}</td></tr>"
+    )
+
+
+def _contract_html(row: Row) -> str:
     e = html.escape
-    rows = "".join(
-        f"<tr><td class='{t.outcome.value}'>{e(t.outcome.value)}</td><td>{e(t.title)}</td>"
-        f"<td><pre>{e(t.message)}</pre></td></tr>"
+    source = row.source
+    assert isinstance(source, ContractResult)
+    shown = "".join(_violation(source.id, v) for v in source.violations) + e(source.error or "")
+    for remedy in row.remedies:
+        said = [f"Instead: {e(remedy.advice)}"] * bool(remedy.advice)
+        said += [f"Read: {e(remedy.section)}"] * bool(remedy.section)
+        shown += f"<p>{'<br>'.join(said)}</p>"
+    return shown
+
+
+def _coverage_html(row: Row) -> str:
+    """The coverage row, then each of the learner's own tests (no points of their own)."""
+    e = html.escape
+    coverage = row.source
+    assert isinstance(coverage, CoverageResult)
+    own = "".join(
+        f"<tr class='own'><td class='{OUTCOMES[t.outcome].css}'>{OUTCOMES[t.outcome].value}</td>"
+        f"<td>{e(t.title)}</td><td></td><td><pre>{e(t.message)}</pre></td></tr>"
         for t in coverage.tests
     )
-    return (
-        f"<h2>{COVERAGE_TITLE}</h2>"
-        f"<p><b>{number(coverage.earned)}/{number(coverage.points)}</b> · "
-        f"{e(coverage.message)}</p>" + (f"<table>{rows}</table>" if rows else "")
-    )
+    coverage_row = _row_html(row, e(coverage.message))
+    return f"<h2>Your own tests</h2><table>{_head('Test')}{coverage_row}{own}</table>"
 
 
 def _violation(check: str, violation: ViolationInfo) -> str:
     e = html.escape
     chain = " → ".join(violation.chain)
-    read = f"<br>Read: {e(violation.section)}" if violation.section else ""
     picture = boundary_svg(check, violation)
     return (
-        f"<p><code>{e(violation.file)}:{violation.line or ''}</code> {e(violation.message)}"
-        f"<br><small>{e(chain)}</small><br>{e(violation.advice)}{read}</p>"
+        f"<p><code>{e(where(violation.file, violation.line))}</code> {e(violation.message)}"
+        f"<br><small>{e(chain)}</small></p>"
         + (f"<div class='picture'>{picture}</div>" if picture else "")
     )

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
-from grader.application.ports import OwnTests, RunReport, StatementCounter, TestRun
+from grader.application.ports import NEVER_REPORTED, OwnTests, RunReport, StatementCounter
 from grader.domain.exercise import CoverageRule
 from grader.domain.result import CoverageResult, FileCoverage, Outcome, TestResult
+from grader.domain.scoring import plain
 
-NOT_RUN = TestRun(Outcome.MISSING, 0.0, "this test never reported a result")
 ZERO = Decimal(0)
 
 
@@ -35,7 +35,7 @@ def assess(
     tests = tuple(
         TestResult(s.id, s.title, ZERO, ZERO, r.outcome, round(r.duration, 3), r.message)
         for s in own.specs
-        for r in [run.runs.get(s.id, NOT_RUN) if run else NOT_RUN]
+        for r in [run.runs.get(s.id, NEVER_REPORTED) if run else NEVER_REPORTED]
     )
     lines = run.lines if run else {}
     files = tuple(counter.coverage(p, text, lines.get(p, ())) for p, text in sources.items())
@@ -89,18 +89,14 @@ def _explain(
 ) -> str:
     statements = sum(f.statements for f in files)
     who = "Your test runs" if count == 1 else f"Your {count} tests run"
-    text = f"{who} {_plain(percent)}% of the answer's {statements} statements"
+    text = f"{who} {plain(percent)}% of the answer's {statements} statements"
     following = next(((p, pts) for p, pts in rule.tiers if pts > earned), None)
     if following is None:
         return text + ": full points."
     missing = "; ".join(f"{f.path} lines {_ranges(f.missing)}" for f in files if f.missing)
     return (
-        f"{text}; {_plain(following[1])} points from {_plain(following[0])}%. Never run: {missing}."
+        f"{text}; {plain(following[1])} points from {plain(following[0])}%. Never run: {missing}."
     )
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def _ranges(lines: Sequence[int]) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from grader.application import coverage
 from grader.application.ports import (
+    NEVER_REPORTED,
     RUNTIME_IMPORTS,
     AnswerScanner,
     ContractChecker,
@@ -36,8 +37,6 @@ from grader.domain.result import (
 )
 from grader.domain.submission import Submission
 from grader.errors import GraderError
-
-NEVER_REPORTED = TestRun(Outcome.MISSING, 0.0, "this test never reported a result")
 
 
 @dataclass
@@ -254,7 +253,8 @@ def summarise(
     answers: dict[str, str],
 ) -> str:
     passed = sum(t.outcome is Outcome.PASSED for t in tests)
-    parts = [f"{_num(score)} of {_num(maximum)} points: {passed} of {len(tests)} tests passed"]
+    total = f"{scoring.plain(score)} of {scoring.plain(maximum)} points"
+    parts = [f"{total}: {passed} of {len(tests)} tests passed"]
     for contract in contracts:
         if not contract.kept:
             capped = " (score capped at 0)" if contract.mode == ContractMode.GATE else ""
@@ -263,7 +263,3 @@ def summarise(
         reason = submission.problems[0] if submission.problems else "no answer file was found"
         parts.append(reason.rstrip("."))
     return "; ".join(parts) + "."
-
-
-def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)

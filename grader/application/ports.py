@@ -63,6 +63,9 @@ class TestRun:
     case: str = ""  # the parametrized case that failed ("prepare_data"), if any
 
 
+NEVER_REPORTED = TestRun(Outcome.MISSING, 0.0, "this test never reported a result")
+
+
 @dataclass(frozen=True)
 class RuntimeImports:
     """What the import watch inside the test process saw: domain code importing another

@@ -60,3 +60,8 @@ def settle_coverage(
         earned=Decimal(0),
         message=coverage.message + " Coverage earns points once the exercise's tests do.",
     )
+
+
+def plain(value: Decimal) -> str:
+    """Points as people write them: ``3``, ``1.5``, never ``3.0``, ``1.50`` or ``1E+1``."""
+    return format(value.normalize(), "f")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from grader.adapters.manifest import reference_answers
-from grader.adapters.reports import coverage_details
+from grader.adapters.presentation import coverage_details
 from grader.domain.result import GradeResult, Outcome
 from tests.exercises.support import app, failed, grade
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from grader.adapters.reports import coverage_details
+from grader.adapters.presentation import coverage_details
 from grader.application.batch import grade_safely
 from grader.configuration import App
 from grader.domain.exercise import CoverageRule, Exercise

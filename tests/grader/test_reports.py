@@ -174,6 +174,7 @@ def test_to_json_holds_everything_in_plain_json() -> None:
     data = to_json(RESULT)
 
     assert json.loads(json.dumps(data)) == data
+    assert len(data.pop("rows")) == 7  # as every format shows them: tests/test_presentation.py
     assert data == {
         "schema": "hexagon-grader/result/v1",
         "exercise": "rules",
@@ -344,14 +345,16 @@ def test_to_gradescope() -> None:
                 "score": 0,
                 "max_score": 1,
                 "status": "failed",
-                "output": "timeout",
+                "output": "timed out",
             },
             {
                 "name": "Boundary check: Domains are independent of one another",
                 "score": 0,
                 "max_score": 0,
                 "status": "failed",
-                "output": "data/quality/rules.py:3: data.quality.rules imports ai.ml.model",
+                "output": "data/quality/rules.py:3: data.quality.rules imports ai.ml.model\n"
+                "Instead: Ask the other domain through the kernel's port instead.\n"
+                "Read: course/boundaries.md",
             },
             {
                 "name": "Boundary check: No dynamic imports",
@@ -423,12 +426,12 @@ def test_to_junit_counts_and_failures() -> None:
             [("error", "ImportError: cannot import name 'is_complete'")],
         ),
         ("rules", "Zero and empty strings are values", "0.125", [("failure", "failed")]),
-        ("rules", "Large inputs", "2.000", [("error", "timeout")]),
+        ("rules", "Large inputs", "2.000", [("error", "timed out")]),
         (
             "rules.contracts",
             "Domains are independent of one another",
             None,
-            [("failure", "data/quality/rules.py:3 data.quality.rules imports ai.ml.model")],
+            [("failure", "data/quality/rules.py:3: data.quality.rules imports ai.ml.model")],
         ),
         ("rules.contracts", "No dynamic imports", None, []),
     ]
@@ -444,12 +447,13 @@ def test_to_junit_of_nothing_is_an_empty_document() -> None:
     assert list(root) == []
 
 
-def test_to_junit_of_a_broken_contract_without_violations() -> None:
+def test_to_junit_of_a_contract_that_did_not_run_is_an_error() -> None:
     crashed = replace(BROKEN_GATE, violations=(), error=None)
     root = ET.fromstring(to_junit([replace(RESULT, tests=(), contracts=(crashed,))]))
 
-    (failure,) = root.iter("failure")
-    assert failure.get("message") == "broken"
+    (error,) = root.iter("error")
+    assert error.get("message") == "not run"
+    assert list(root.iter("failure")) == []
 
 
 # --- HTML ------------------------------------------------------------------------------
@@ -472,16 +476,15 @@ def test_to_html_shows_score_summary_tests_and_contracts() -> None:
     assert '<p class="score">0 / 7.5</p>' in page
     assert "<p>0 of 7.5: a boundary is broken &lt;script&gt;alert(1)&lt;/script&gt;.</p>" in page
     assert "<td class='passed'>passed</td><td>Counts every None</td><td>2/2</td>" in page
-    assert "<td class='timeout'>timeout</td><td>Large inputs <em>(hidden)</em></td>" in page
+    assert "<td class='timed-out'>timed out</td><td>Large inputs <em>(hidden)</em></td>" in page
     assert "<h2>Boundary checks</h2>" in page
     assert (
-        "<td class='broken'>broken</td><td>Domains are independent of one another "
-        "<small>(gate)</small></td><td>0/0</td>"
+        "<td class='broken'>broken</td><td>Domains are independent of one another</td><td>gate</td>"
     ) in page
     assert "<code>data/quality/rules.py:3</code> data.quality.rules imports ai.ml.model" in page
     assert "data.quality.rules → ai.ml.model" in page
     assert "Read: course/boundaries.md" in page
-    assert "<td class='passed'>kept</td><td>No dynamic imports" in page
+    assert "<td class='kept'>kept</td><td>No dynamic imports" in page
     assert "python 3.11.7, pytest 9.2.0" in page
 
 
@@ -786,7 +789,8 @@ def test_every_format_shows_what_the_learners_own_tests_earned() -> None:
     page = to_html(COVERED)
 
     assert gradescope["name"] == "Your own tests: coverage of your answer"
-    assert (gradescope["score"], gradescope["max_score"], gradescope["status"]) == (1, 2, "passed")
+    # passed only at full points (1 of 2 is partial: a failure in Gradescope and JUnit alike)
+    assert (gradescope["score"], gradescope["max_score"], gradescope["status"]) == (1, 2, "failed")
     assert gradescope["output"].splitlines()[1] == "Bad: failed: x"
     suite = junit.find("testsuite")
     assert suite is not None
