@@ -31,7 +31,7 @@ from html import escape
 
 from grader.adapters.boundary_picture import boundary_svg
 from grader.adapters.presentation import AMBER, GREEN, Kind, Remedy, Row, Status, done, rows, where
-from grader.domain.result import ContractResult, Flag, GradeResult
+from grader.domain.result import ContractResult, Flag, FlagKind, GradeResult
 from grader.domain.scoring import plain
 
 CELL = "text-align:left;vertical-align:top;padding:4px 10px"
@@ -99,7 +99,7 @@ RUN_TIME = " (also imported at run time)"
 def notes(flags: Iterable[Flag]) -> list[str]:
     """The flags worth a line each; ignored files as one line."""
     flags = list(flags)
-    ignored = sum(f.kind == "ignored-file" for f in flags)
+    ignored = sum(f.kind is FlagKind.IGNORED_FILE for f in flags)
     lines = [f.message for f in flags if f.kind != "ignored-file"]
     if ignored:
         lines.append(f"{ignored} other file{'s' * (ignored != 1)} ignored")

@@ -265,9 +265,7 @@ class PytestRunner:
             finally:
                 for fd in (write_end, settings_read, settings_write):
                     os.close(fd)
-            process = _Process(
-                key, batch.files, batch.limits.per_test_seconds, self.boundary, batch.hidden
-            )
+            process = _Process(key, batch.files, self.boundary, batch.hidden)
             deadlines = Deadlines(batch.limits.per_test_seconds, batch.deadline, time.monotonic())
             try:
                 watch(child, read_end, batch.limits, deadlines, process, progress)

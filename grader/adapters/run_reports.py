@@ -117,7 +117,6 @@ class _Process:
 
     key: bytes
     files: set[str]
-    per_test: float
     boundary: RuntimeBoundary
     hidden: bool = False  # runs hidden tests: no text the answer chose may leave it
     sequence: int = 0

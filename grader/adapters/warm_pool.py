@@ -85,6 +85,13 @@ def _empty(folder: Path, trash: Path) -> None:
     threading.Thread(target=shutil.rmtree, args=(discard, True), daemon=True).start()
 
 
+def _mount_point(slot: Path) -> str:
+    """The top folder of ``/tmp`` that holds ``slot`` (the sandbox made it to mount the
+    slot in, so it stays), or "" when the slot lies elsewhere."""
+    parts = slot.parts
+    return str(Path(*parts[:3])) if parts[:2] == ("/", SCRATCH.strip("/")) else ""
+
+
 class WorkerRun:
     """One test run in a warm worker, seen as a :class:`~.run_watch.TestProcess`."""
 
@@ -237,6 +244,7 @@ class WarmWorker:
             "limits": rlimits(limits),
             "uid": fresh_uid() if os.geteuid() == 0 else None,
             "answers": answers,
+            "keep": _mount_point(self.slot),
         }
         try:
             self.send(request, [write_end, *fds])

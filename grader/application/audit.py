@@ -20,8 +20,9 @@ from grader.application.batch import grade_safely
 from grader.application.grading import Grader
 from grader.domain.audit import ExerciseAudit, MutantResult, Requirement, Verdict
 from grader.domain.exercise import Exercise
-from grader.domain.mutants import Mutant, hollows, mutants
-from grader.domain.result import GradeResult, Outcome
+from grader.domain.hollow import hollows
+from grader.domain.mutants import Mutant, mutants
+from grader.domain.result import FlagKind, GradeResult, Outcome
 from grader.domain.submission import Submission
 from grader.errors import GraderError
 
@@ -87,7 +88,7 @@ def audit_exercise(
 
 def _caught(result: GradeResult) -> bool:
     """Some test did not pass or some contract broke, and the grader itself was fine."""
-    if any(f.kind == "grader-error" for f in result.flags) or not result.tests:
+    if any(f.kind is FlagKind.GRADER_ERROR for f in result.flags) or not result.tests:
         return False
     return any(t.outcome is not Outcome.PASSED for t in result.tests) or any(
         not c.kept for c in result.contracts
@@ -98,7 +99,7 @@ def _judge(mutant: Mutant, result: GradeResult, marks: AuditMarks) -> MutantResu
     failed = tuple(t.title for t in result.tests if t.outcome is not Outcome.PASSED)
     broken = tuple(c.name or c.id for c in result.contracts if not c.kept)
     passed = tuple(t.title for t in result.tests if t.outcome is Outcome.PASSED)
-    crashed = next((f.message for f in result.flags if f.kind == "grader-error"), None)
+    crashed = next((f.message for f in result.flags if f.kind is FlagKind.GRADER_ERROR), None)
     if crashed is not None or not result.tests:
         verdict, reason = Verdict.ERROR, crashed or result.summary
     elif failed or broken:

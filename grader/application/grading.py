@@ -30,6 +30,7 @@ from grader.domain.result import (
     ContractResult,
     CoverageResult,
     Flag,
+    FlagKind,
     GradeResult,
     Outcome,
     Severity,
@@ -234,13 +235,15 @@ def runtime_contract(rule: ContractRule, runtime: RuntimeImports, section: str) 
 
 def intake_flags(exercise: Exercise, submission: Submission, answers: dict[str, str]) -> list[Flag]:
     flags = [
-        Flag("ignored-file", f"{name} is not an answer file of this exercise and was ignored")
+        Flag(
+            FlagKind.IGNORED_FILE, f"{name} is not an answer file of this exercise and was ignored"
+        )
         for name in submission.ignored
     ]
-    flags += [Flag("intake", problem, Severity.REVIEW) for problem in submission.problems]
+    flags += [Flag(FlagKind.INTAKE, problem, Severity.REVIEW) for problem in submission.problems]
     for path in exercise.answer_files:
         if path not in answers:
-            flags.append(Flag("no-answer", f"no answer for {path}: its starter was graded"))
+            flags.append(Flag(FlagKind.NO_ANSWER, f"no answer for {path}: its starter was graded"))
     return flags
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from grader.application.batch import grade_safely
 from grader.application.grading import Grader, bank_problems
 from grader.domain.exercise import Exercise
-from grader.domain.result import GradeResult
+from grader.domain.result import FlagKind, GradeResult
 from grader.domain.submission import Submission
 from grader.errors import GraderError
 
@@ -70,7 +70,7 @@ def _check_reference(
 
 
 def _expect(exercise_id: str, who: str, result: GradeResult, full: bool) -> Finding:
-    crashed = any(f.kind == "grader-error" for f in result.flags)
+    crashed = any(f.kind is FlagKind.GRADER_ERROR for f in result.flags)
     if crashed:
         return Finding(exercise_id, False, f"{who}: {result.summary}")
     if full and not result.full_marks:

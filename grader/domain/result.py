@@ -99,11 +99,14 @@ class FlagKind(StrEnum):
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # a FlagKind (typed str until every maker passes one)
+    kind: FlagKind  # its value may be given (read back from JSON): it is made a FlagKind
     message: str
     severity: Severity = Severity.INFO
     file: str | None = None
     line: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", FlagKind(self.kind))
 
 
 @dataclass(frozen=True)

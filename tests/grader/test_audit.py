@@ -14,7 +14,8 @@ from grader.cli import main
 from grader.configuration import App
 from grader.domain.audit import ExerciseAudit, MutantResult, Requirement, Verdict, hollow_caught
 from grader.domain.exercise import Exercise
-from grader.domain.mutants import Hollow, Operator, hollow, hollows, mutants
+from grader.domain.hollow import Hollow, hollow, hollows
+from grader.domain.mutants import Operator, mutants
 from grader.errors import ManifestError
 from tests.grader.support import FIXTURE, REFERENCE
 

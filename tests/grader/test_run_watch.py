@@ -46,7 +46,7 @@ def test_settings_too_large_for_a_pipe_are_one_sentence_not_a_hang(tmp_path: Pat
 
 
 def _process(progress: _Progress) -> tuple[_Process, Deadlines]:
-    process = _Process(KEY, {"t.py"}, 1.0, RuntimeBoundary())
+    process = _Process(KEY, {"t.py"}, RuntimeBoundary())
     return process, Deadlines(per_test=1.0, total_deadline=100.0, loading_since=0.0)
 
 

@@ -319,7 +319,7 @@ def test_the_report_pipe_is_passed_into_the_sandbox(workspace: View) -> None:
 def test_the_grader_checks_every_report_line() -> None:
     key = b"k" * 32
     progress = _Progress({"t.py::a"})
-    watch = _Process(key, {"t.py"}, 1.0, RuntimeBoundary())
+    watch = _Process(key, {"t.py"}, RuntimeBoundary())
 
     def signed(event: dict[str, object]) -> bytes:
         payload = json.dumps(event).encode()

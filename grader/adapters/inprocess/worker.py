@@ -137,8 +137,9 @@ def _finish() -> None:
     sys.stderr.flush()
 
 
-def _clean_up() -> None:
-    """Kill every process of the namespace but this one, reap them, empty ``/tmp``."""
+def _clean_up(keep: str) -> None:
+    """Kill every process of the namespace but this one, reap them, empty ``/tmp`` but
+    for ``keep`` (the folder the slot is mounted in, when it lies under ``/tmp``)."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(-1, signal.SIGKILL)
     while True:
@@ -148,6 +149,8 @@ def _clean_up() -> None:
             break
     for entry in os.listdir(SCRATCH):
         path = os.path.join(SCRATCH, entry)
+        if path == keep:
+            continue
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -180,7 +183,7 @@ def _serve(control: socket.socket, request: dict[str, Any], fds: list[int]) -> N
                     os.kill(child, signal.SIGKILL)
     finally:
         os.close(watcher)
-        _clean_up()
+        _clean_up(request["keep"])
     _send(control, {"exit": status})
 
 
