@@ -27,9 +27,11 @@ Behaviour choices, stated once:
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,7 @@ from grader.errors import SettingsTooLarge, WorkerUnavailable
 __all__ = ["RUNTIME_ADVICE", "PytestRunner", "RuntimeBoundary", "host_paths", "redact"]
 
 PLUGIN = "grader.adapters.inprocess.plugin"
+BASH = shutil.which("bash") or "/bin/bash"  # moves the pipes (dash takes one-digit fds only)
 MAX_SETTINGS_BYTES = 60_000  # below a pipe's buffer (64 KiB): written before the process reads
 # Full assertion diffs (never pytest's "Use -v to get more diff"); the plugin bounds them.
 INI = """[pytest]
@@ -310,7 +313,7 @@ class ColdPlace:
     root: Path
 
     def report_fd(self, given: int) -> int:
-        return given  # inherited as it is
+        return wire.REPORT_FD  # the shell below moves it there
 
     def start(
         self,
@@ -321,16 +324,26 @@ class ColdPlace:
         fds: tuple[int, int],
         answers: list[str],
     ) -> TestProcess:
-        command = [self.python, "-I", "-B", "-m", "pytest", *arguments]
-        wrapped = self.sandbox.wrap(command, View(tuple(view), self.root), limits)
-        popen = subprocess.Popen(
-            wrapped,
-            cwd=self.root,
-            env={**env, wire.CONFIG_FD_ENV: str(fds[1])},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=fds,
-            start_new_session=True,
+        # Above the fixed numbers, so that bash's moves cannot collide with them.
+        report, settings = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds)
+        moves = (
+            f'exec "$@" {wire.REPORT_FD}>&{report} {wire.SETTINGS_FD}<&{settings} '
+            f"{report}>&- {settings}<&-"
         )
+        command = [BASH, "-c", moves, "bash", self.python, "-I", "-B", "-m", "pytest"]
+        wrapped = self.sandbox.wrap([*command, *arguments], View(tuple(view), self.root), limits)
+        try:
+            popen = subprocess.Popen(
+                wrapped,
+                cwd=self.root,
+                env={**env, wire.CONFIG_FD_ENV: str(wire.SETTINGS_FD)},
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(report, settings),
+                start_new_session=True,
+            )
+        finally:
+            os.close(report)
+            os.close(settings)
         return Spawned(popen)

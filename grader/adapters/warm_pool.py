@@ -8,7 +8,8 @@ Behaviour choices, stated once:
   course kernel imported before any request; each test run is a child forked from
   that state, with its own session, resource limits and (as root) its own fresh
   unprivileged user, so no learner code runs where another learner's code ran.
-* The worker sees one folder of the machine besides the system and Python: its slot.
+* The worker sees one folder of the machine besides the system and Python: its slot,
+  which lies beside the workspaces (in a batch's output folder, or the temporary one).
   For each run the grader stages there, as hard links (copies across file systems),
   exactly what a cold run would be shown (the packages, that run's test folder, the
   pytest ini), at the same place relative to the slot as in the workspace, and empties
@@ -130,7 +131,7 @@ class WarmPlace:
     root: Path
 
     def report_fd(self, given: int) -> int:
-        return protocol.REPORT_FD  # the child moves it there
+        return wire.REPORT_FD  # the child moves it there
 
     def start(
         self,
@@ -142,7 +143,7 @@ class WarmPlace:
         answers: list[str],
     ) -> WorkerRun:
         make_readable(view)
-        settings = {**env, wire.CONFIG_FD_ENV: str(protocol.SETTINGS_FD)}
+        settings = {**env, wire.CONFIG_FD_ENV: str(wire.SETTINGS_FD)}
         return self.worker.start(arguments, settings, limits, fds, answers)
 
 
@@ -150,9 +151,11 @@ class WarmWorker:
     """One sandboxed worker and its slot (see the module's docstring)."""
 
     def __init__(self, sandbox: Bubblewrap, packages: Path, home: Path, python: str) -> None:
-        self.slot = Path(tempfile.mkdtemp(prefix="slot-", dir=home))
+        # Beside the workspaces, as a cold run's workspace is: the same folders around it.
+        self.slot = Path(tempfile.mkdtemp(prefix="slot-", dir=home.parent))
+        self.home = home  # the log and what the slot held, outside the worker's sight
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.log = self.slot.with_suffix(".log")
+        self.log = home / f"{self.slot.name}.log"
         command = [
             *sandbox.confine(View((self.slot,), self.slot)),
             *("--as-pid-1", "--", python, "-I", "-B", "-m", protocol.__name__),
@@ -181,7 +184,7 @@ class WarmWorker:
             self.send({"packages": str(self.slot / "src" / "packages"), "preload": PRELOAD})
             ready = self.receive(timeout=READY_SECONDS)
         finally:
-            _empty(self.slot, self.slot.parent)
+            _empty(self.slot, self.home)
         if ready is None or not ready.get("ready"):
             why = self._last_words()
             self.stop()
@@ -223,7 +226,7 @@ class WarmWorker:
                 _link_tree(path, self.slot / path.relative_to(workspace_root))
             yield self.slot
         finally:
-            _empty(self.slot, self.slot.parent)
+            _empty(self.slot, self.home)
 
     def start(
         self,

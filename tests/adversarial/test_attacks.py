@@ -49,7 +49,7 @@ import pytest
 
 from grader.adapters.sandbox import UNPRIVILEGED_UIDS, bubblewrap_problem
 from grader.cli import main
-from tests.grader.support import comparable
+from tests.grader.support import comparable, differences
 from tests.pictures import BOUNDARY_CHECKS, check_pictures_in_json
 
 HERE = Path(__file__).resolve().parent
@@ -305,8 +305,8 @@ def test_fresh_processes_give_every_attack_the_same_result(
         shutil.rmtree(results, ignore_errors=True)
         aside.rename(results)
 
-    differing = {n: (warm[n], cold[n]) for n in NAMES if warm[n] != cold[n]}
-    assert not differing
+    differing = {n: differences(warm[n], cold[n]) for n in NAMES if warm[n] != cold[n]}
+    assert not differing, json.dumps(differing, indent=1)
 
 
 def test_every_attack_was_graded_and_the_batch_was_quick(batch: Batch) -> None:

@@ -25,6 +25,7 @@ from grader.domain.result import GradeResult
 from grader.domain.submission import Submission
 from tests.exercises import support
 from tests.grader.support import comparable as support_comparable
+from tests.grader.support import differences
 
 MODULES = {
     "00-fix-the-violation": "test_00_fix_the_violation",

@@ -18,7 +18,7 @@ GradeFn = Callable[..., GradeResult]
 
 # What differs between two runs of the same code: random ids, object addresses.
 RUN_TO_RUN = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|0x[0-9a-f]{6,}"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|0x[0-9a-f]{6,}|(?<=id=')\d+"
 )
 
 
@@ -39,3 +39,19 @@ def comparable(result: dict[str, Any]) -> dict[str, Any]:
     stripped: dict[str, Any] = strip(result)
     stripped["flags"] = sorted(stripped.get("flags", []), key=json.dumps)
     return stripped
+
+
+def differences(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
+    """What differs between two comparable results, one short line per difference."""
+    found = []
+    for key in sorted(first.keys() | second.keys()):
+        a, b = first.get(key), second.get(key)
+        if a == b:
+            continue
+        if isinstance(a, list) and isinstance(b, list):
+            only_a = [json.dumps(x)[:300] for x in a if x not in b]
+            only_b = [json.dumps(x)[:300] for x in b if x not in a]
+            found.append(f"{key}: only in the first {only_a}; only in the second {only_b}")
+        else:
+            found.append(f"{key}: {json.dumps(a)[:300]} != {json.dumps(b)[:300]}")
+    return found

@@ -157,4 +157,4 @@ def test_no_worker_or_slot_is_left_after_close(tmp_path: Path) -> None:
 
     assert workers
     assert all(not w.alive for w in workers)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith("warm-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(("warm-", "slot-"))]

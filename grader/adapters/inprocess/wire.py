@@ -27,6 +27,10 @@ from enum import StrEnum
 from typing import Any, Literal, TypedDict
 
 CONFIG_FD_ENV = "GRADER_CONFIG_FD"  # the environment variable naming the settings pipe
+# Where every test process finds its two pipes, cold or warm: the same numbers, so
+# nothing a learner's code can see of its file descriptors differs between the two.
+REPORT_FD = 3
+SETTINGS_FD = 4
 TESTS_FOLDER = "grader_tests"  # in the workspace (the grader's domain.exercise says so too)
 
 

@@ -7,8 +7,8 @@ grader's plugin and the course's kernel (from the slot the grader staged a cours
 copy in), says ``ready``, and then serves requests, one at a time:
 
 * ``run``: with three file descriptors (the output pipe, the report pipe, the settings
-  pipe), it forks a child that moves them to fixed numbers (:data:`REPORT_FD`,
-  :data:`SETTINGS_FD`), closes everything else, starts a session, sets the run's
+  pipe), it forks a child that moves them to fixed numbers (``wire.REPORT_FD``,
+  ``wire.SETTINGS_FD``), closes everything else, starts a session, sets the run's
   resource limits, drops to the run's unprivileged user (when the worker is root),
   forbids new privileges and runs ``pytest.main``, then leaves with ``os._exit``. No
   learner code ever runs in the worker itself, nor in a process another run touched.
@@ -38,8 +38,8 @@ import sys
 import threading
 from typing import Any
 
-REPORT_FD = 3  # in the child: the settings name this number
-SETTINGS_FD = 4
+from grader.adapters.inprocess import wire
+
 MAX_REQUEST = 256 * 1024
 SCRATCH = "/tmp"
 PR_SET_DUMPABLE = 4
@@ -91,11 +91,11 @@ def _child(request: dict[str, Any], fds: list[int]) -> None:
         output, report, settings = (os.dup(fd) for fd in fds)  # above every fixed number
         os.dup2(output, 1)
         os.dup2(output, 2)
-        os.dup2(report, REPORT_FD)
-        os.dup2(settings, SETTINGS_FD)
+        os.dup2(report, wire.REPORT_FD)
+        os.dup2(settings, wire.SETTINGS_FD)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
-        os.closerange(SETTINGS_FD + 1, 1 << 16)
+        os.closerange(wire.SETTINGS_FD + 1, 1 << 16)
         os.setsid()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
