@@ -27,6 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 GRADER = [sys.executable, "-m", "grader"]
 
 
+def variants(reference: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Kinds of submission, made by editing the reference answers."""
+    first = sorted(reference)[0]
+    broken = {**reference, first: reference[first] + "\ndef broken(:\n"}
+    head, _, tail = reference[first].rpartition("return ")
+    partial = {**reference, first: head + "return None  # " + tail}  # last function broken
+    looping = {**reference, first: "while True:\n    pass\n"}
+    return {"correct": reference, "partial": partial, "broken": broken, "looping": looping}
+
+
 @contextmanager
 def floor(
     course: Course, exercise: Exercise, answers: Mapping[str, str]

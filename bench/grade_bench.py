@@ -17,7 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench_support import floor
+from bench_support import floor, variants
 
 from grader.adapters.manifest import reference_answers
 from grader.application.batch import grade_safely
@@ -25,16 +25,6 @@ from grader.configuration import Course, build
 from grader.domain.submission import Submission
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests/grader/fixtures/course"
-
-
-def variants(reference: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Kinds of submission, made by editing the reference answers."""
-    first = sorted(reference)[0]
-    broken = {**reference, first: reference[first] + "\ndef broken(:\n"}
-    head, _, tail = reference[first].rpartition("return ")
-    partial = {**reference, first: head + "return None  # " + tail}  # last function broken
-    looping = {**reference, first: "while True:\n    pass\n"}
-    return {"correct": reference, "partial": partial, "broken": broken, "looping": looping}
 
 
 def mix(n: int) -> list[str]:
