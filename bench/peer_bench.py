@@ -351,8 +351,9 @@ def report(
         f"limits: nbgrader --ExecutePreprocessor.timeout={CELL_TIMEOUT} (per cell); grader: "
         "the exercise's own (exercise.toml), not settable from the CLI"
     )
-    print("seconds per submission: nbgrader = gaps between its notebooks' completion times;")
-    print("grader = the result's duration; floor = one fresh pytest process\n")
+    print("seconds per submission: nbgrader = from its log line for one student to the next;")
+    print("grader = the result's duration; floor = one fresh pytest process; whole run: the")
+    print("floor is the sum over the typical submissions, the others include start-up\n")
     header = "".join(f"{n[:22]:>24}" for n in names)
     print(f"{'submission, median (s)':34}{header}")
     for learner in typical:
