@@ -12,33 +12,19 @@ process (the floor: what any grader that runs pytest in a new process must pay).
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench_support import floor, variants
+
 from grader.adapters.manifest import reference_answers
 from grader.application.batch import grade_safely
 from grader.configuration import Course, build
-from grader.domain.exercise import Exercise, workspace_test_path
 from grader.domain.submission import Submission
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests/grader/fixtures/course"
-
-
-def variants(reference: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Kinds of submission, made by editing the reference answers."""
-    first = sorted(reference)[0]
-    broken = {**reference, first: reference[first] + "\ndef broken(:\n"}
-    head, _, tail = reference[first].rpartition("return ")
-    partial = {**reference, first: head + "return None  # " + tail}  # last function broken
-    looping = {**reference, first: "while True:\n    pass\n"}
-    return {"correct": reference, "partial": partial, "broken": broken, "looping": looping}
 
 
 def mix(n: int) -> list[str]:
@@ -56,53 +42,6 @@ def mix(n: int) -> list[str]:
         "looping",
     ]
     return [pattern[i % len(pattern)] for i in range(n)]
-
-
-def floor_runs(
-    course: Course, exercise: Exercise, answers: dict[str, str], runs: int
-) -> list[float]:
-    """Bare ``python -m pytest`` on a prepared copy: no grader, no limits, no contracts.
-
-    For an exercise that scores the learner's own tests, each run also pays what any
-    tool pays to measure them: ``python -m coverage run`` of those tests, in a fresh
-    process, measuring the other answer files.
-    """
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        shutil.copytree(course.packages, root / "src/packages")
-        for path, text in answers.items():
-            (root / "src/packages" / path).parent.mkdir(parents=True, exist_ok=True)
-            (root / "src/packages" / path).write_text(text)
-        tests = []
-        for source, hidden in [(f, False) for f in exercise.public_tests] + [
-            (f, True) for f in exercise.hidden_tests
-        ]:
-            target = root / workspace_test_path(source, hidden)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            tests.append(str(target))
-        (root / "pytest.ini").write_text(
-            "[pytest]\npythonpath = src/packages\nasyncio_mode = auto\n"
-            "markers =\n    points(n): points\n"
-        )
-        # Only the plugin async tests need: the venv's other plugins (hypothesis, anyio...)
-        # would cost the floor about a second that no grader has to pay.
-        pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "pytest_asyncio.plugin"]
-        pytest.append("--import-mode=importlib")
-        commands = [[sys.executable, *pytest, *tests]]
-        if exercise.coverage is not None:
-            measured = ",".join(str(root / "src/packages" / m) for m in exercise.measured_files)
-            own = [str(root / "src/packages" / t) for t in exercise.coverage.tests]
-            coverage = ["-m", "coverage", "run", "--data-file=.coverage", f"--include={measured}"]
-            commands.append([sys.executable, *coverage, *pytest, *own])
-        bare = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            for command in commands:
-                subprocess.run(command, cwd=root, capture_output=True, check=False, env=bare)
-            times.append(time.perf_counter() - started)
-        return times
 
 
 def main() -> None:
@@ -127,7 +66,8 @@ def main() -> None:
         grade_safely(app.grader, exercise, Submission("bench", answers, "bench"), True)
         return kind, time.perf_counter() - started
 
-    floor = floor_runs(course, exercise, reference, runs=7)
+    with floor(course, exercise, reference) as run:
+        floor_times = [run()[0] for _ in range(7)]
     started = time.perf_counter()
     serial = [grade(s) for s in submissions]
     serial_wall = time.perf_counter() - started
@@ -136,7 +76,7 @@ def main() -> None:
         list(pool.map(grade, submissions))
     parallel_wall = time.perf_counter() - started
 
-    floor_median = statistics.median(floor)
+    floor_median = statistics.median(floor_times)
     typical = [t for kind, t in serial if kind != "looping"]
     median_all = statistics.median(t for _, t in serial)
     print(f"exercise {exercise.id}: {args.n} submissions ({', '.join(sorted(set(mix(args.n))))})")
