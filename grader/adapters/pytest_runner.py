@@ -39,11 +39,10 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
 
 from grader.adapters.inprocess import wire
 from grader.adapters.run_reports import RUNTIME_ADVICE, RuntimeBoundary, _Process, _Progress
-from grader.adapters.run_watch import Deadlines, Spawned, TestProcess, watch
+from grader.adapters.run_watch import Deadlines, Launch, Place, Spawned, TestProcess, watch
 from grader.adapters.sandbox import Sandbox, View
 from grader.adapters.warm_pool import WarmPlace, WarmPool
 from grader.application.ports import RunReport, RuntimeImports, TestRun, Workspace
@@ -198,16 +197,14 @@ class PytestRunner:
             *targets,
         ]
 
-    def _settings(
-        self, batch: _Batch, root: Path, key: bytes, report_fd: int, progress: _Progress
-    ) -> bytes:
+    def _settings(self, batch: _Batch, root: Path, key: bytes, progress: _Progress) -> bytes:
         """The plugin's settings, encoded; :class:`SettingsTooLarge` when a pipe cannot hold
         them (the grader writes them all before the process starts reading)."""
         workspace = batch.workspace
         packages = root / workspace.packages.relative_to(workspace.root)
         settings: wire.Settings = {
             "key": key.hex(),
-            "report_fd": report_fd,
+            "report_fd": wire.REPORT_FD,
             "per_test": batch.limits.per_test_seconds,
             "packages": str(packages),
             "workspace": str(root),
@@ -247,10 +244,7 @@ class PytestRunner:
             read_end, write_end = os.pipe()
             settings_read, settings_write = os.pipe()
             try:
-                report_fd = place.report_fd(write_end)
-                os.write(
-                    settings_write, self._settings(batch, place.root, key, report_fd, progress)
-                )
+                os.write(settings_write, self._settings(batch, place.root, key, progress))
                 env = {
                     "PATH": os.path.dirname(self.python) + ":/usr/bin:/bin",
                     "HOME": str(place.root),
@@ -259,9 +253,8 @@ class PytestRunner:
                 }
                 arguments = self._arguments(ini, place.root, batch.targets)
                 answers = [str(packages / a) for a in batch.answers]
-                child = place.start(
-                    arguments, env, view, batch.limits, (write_end, settings_read), answers
-                )
+                fds = (write_end, settings_read)
+                child = place.start(Launch(arguments, env, view, batch.limits, fds, answers))
             except BaseException:
                 os.close(read_end)
                 raise
@@ -278,32 +271,6 @@ class PytestRunner:
             return place.root
 
 
-class Place(Protocol):
-    """Where one test process runs, and how it is started there."""
-
-    @property
-    def root(self) -> Path:
-        """Where the process sees the workspace's root."""
-        ...
-
-    def report_fd(self, given: int) -> int:
-        """The number the process knows the report pipe's end ``given`` by."""
-        ...
-
-    def start(
-        self,
-        arguments: list[str],
-        env: dict[str, str],
-        view: Sequence[Path],
-        limits: Limits,
-        fds: tuple[int, int],
-        answers: list[str],
-    ) -> TestProcess:
-        """Start pytest with ``arguments``; ``fds`` are the report pipe's writing end and
-        the settings pipe's reading end."""
-        ...
-
-
 @dataclass(frozen=True)
 class ColdPlace:
     """A fresh sandboxed Python process for this test run alone."""
@@ -312,31 +279,21 @@ class ColdPlace:
     python: str
     root: Path
 
-    def report_fd(self, given: int) -> int:
-        return wire.REPORT_FD  # the shell below moves it there
-
-    def start(
-        self,
-        arguments: list[str],
-        env: dict[str, str],
-        view: Sequence[Path],
-        limits: Limits,
-        fds: tuple[int, int],
-        answers: list[str],
-    ) -> TestProcess:
+    def start(self, launch: Launch) -> TestProcess:
         # Above the fixed numbers, so that bash's moves cannot collide with them.
-        report, settings = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds)
+        report, settings = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in launch.fds)
         moves = (
             f'exec "$@" {wire.REPORT_FD}>&{report} {wire.SETTINGS_FD}<&{settings} '
             f"{report}>&- {settings}<&-"
         )
         command = [BASH, "-c", moves, "bash", self.python, "-I", "-B", "-m", "pytest"]
-        wrapped = self.sandbox.wrap([*command, *arguments], View(tuple(view), self.root), limits)
+        view = View(tuple(launch.view), self.root)
+        wrapped = self.sandbox.wrap([*command, *launch.arguments], view, launch.limits)
         try:
             popen = subprocess.Popen(
                 wrapped,
                 cwd=self.root,
-                env={**env, wire.CONFIG_FD_ENV: str(wire.SETTINGS_FD)},
+                env={**launch.env, wire.CONFIG_FD_ENV: str(wire.SETTINGS_FD)},
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,

@@ -24,9 +24,10 @@ import selectors
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any, Protocol
 
 from grader.adapters.inprocess import wire
@@ -138,6 +139,32 @@ class TestProcess(Protocol):
     def kill(self) -> None:
         """Kill it and every process it started, and reap them (a no-op once it ended)."""
         ...
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How to start one test process: pytest's arguments, its environment, what of the
+    workspace it sees, its limits, and the report pipe's writing end and the settings
+    pipe's reading end (the process finds them at ``wire.REPORT_FD`` and
+    ``wire.SETTINGS_FD``)."""
+
+    arguments: list[str]
+    env: dict[str, str]
+    view: Sequence[Path]
+    limits: Limits
+    fds: tuple[int, int]
+    answers: list[str]  # the answer files' paths as the process sees them
+
+
+class Place(Protocol):
+    """Where one test process runs (a fresh sandbox, a warm worker's slot)."""
+
+    @property
+    def root(self) -> Path:
+        """Where the process sees the workspace's root."""
+        ...
+
+    def start(self, launch: Launch) -> TestProcess: ...
 
 
 class Spawned:

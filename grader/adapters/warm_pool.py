@@ -44,8 +44,8 @@ from typing import Any
 
 from grader.adapters.inprocess import wire
 from grader.adapters.inprocess import worker as protocol
+from grader.adapters.run_watch import Launch
 from grader.adapters.sandbox import SCRATCH, Bubblewrap, View, fresh_uid, make_readable, rlimits
-from grader.domain.exercise import Limits
 from grader.errors import WorkerUnavailable
 
 READY_SECONDS = 60.0  # a loaded machine starting Python, pytest and the kernel
@@ -130,21 +130,9 @@ class WarmPlace:
     worker: WarmWorker
     root: Path
 
-    def report_fd(self, given: int) -> int:
-        return wire.REPORT_FD  # the child moves it there
-
-    def start(
-        self,
-        arguments: list[str],
-        env: dict[str, str],
-        view: Sequence[Path],
-        limits: Limits,
-        fds: tuple[int, int],
-        answers: list[str],
-    ) -> WorkerRun:
-        make_readable(view)
-        settings = {**env, wire.CONFIG_FD_ENV: str(wire.SETTINGS_FD)}
-        return self.worker.start(arguments, settings, limits, fds, answers)
+    def start(self, launch: Launch) -> WorkerRun:
+        make_readable(launch.view)
+        return self.worker.start(launch)
 
 
 class WarmWorker:
@@ -228,29 +216,26 @@ class WarmWorker:
         finally:
             _empty(self.slot, self.home)
 
-    def start(
-        self,
-        argv: list[str],
-        env: dict[str, str],
-        limits: Limits,
-        fds: Sequence[int],
-        answers: list[str],
-    ) -> WorkerRun:
-        """Run pytest with ``argv`` in a fresh child; ``fds`` are the output, report and
-        settings pipes' ends it writes or reads."""
+    def start(self, launch: Launch) -> WorkerRun:
+        """Run pytest as ``launch`` says, in a fresh child of this worker."""
         read_end, write_end = os.pipe()
         request = {
             "op": "run",
-            "argv": argv,
+            "argv": launch.arguments,
             "cwd": str(self.slot),
-            "env": {**env, "HOME": SCRATCH, "TMPDIR": SCRATCH},
-            "limits": rlimits(limits),
+            "env": {
+                **launch.env,
+                wire.CONFIG_FD_ENV: str(wire.SETTINGS_FD),
+                "HOME": SCRATCH,
+                "TMPDIR": SCRATCH,
+            },
+            "limits": rlimits(launch.limits),
             "uid": fresh_uid() if os.geteuid() == 0 else None,
-            "answers": answers,
+            "answers": launch.answers,
             "keep": _mount_point(self.slot),
         }
         try:
-            self.send(request, [write_end, *fds])
+            self.send(request, [write_end, *launch.fds])
         finally:
             os.close(write_end)
         return WorkerRun(self, read_end)
