@@ -5,9 +5,14 @@ Behaviour choices, stated once:
 * The test process gets the grader's own config (``-c``), no conftest, no plugin
   auto-loading, no cache, no bytecode writing, an isolated interpreter (``-I``) and a
   clean environment; its exit code is ignored. Outcomes come only from the report pipe.
-* Public and hidden tests run in different processes, and each process sees only its
-  own test files: learner code running next to the public tests (whose failure
-  messages the learner is shown) cannot read the hidden ones.
+* Public and hidden tests run in different processes, side by side, and each process
+  sees only its own test files: learner code running next to the public tests (whose
+  failure messages the learner is shown) cannot read the hidden ones. Their reports are
+  merged in that order (public first), whatever order they came in.
+* Each process runs where a :class:`~grader.adapters.run_watch.Place` says: a warm
+  worker's slot when the runner has a pool with a worker to give
+  (:mod:`grader.adapters.warm_pool`), else a fresh sandboxed process. Either way it
+  finds its report pipe and its settings at the same file descriptors.
 * Each process gets a fresh secret key and its settings (:class:`~.inprocess.wire.Settings`)
   through a pipe its plugin reads and closes before any answer is imported. Settings
   that a pipe cannot hold are refused (:class:`~grader.errors.SettingsTooLarge`), since
@@ -37,6 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -130,27 +136,25 @@ class PytestRunner:
         answer_files: Sequence[str] = (),
         measure: Sequence[str] = (),
     ) -> RunReport:
-        progress = _Progress({s.id for s in specs}, measured=frozenset(measure))
         deadline = time.monotonic() + limits.total_seconds
+        groups = [[s for s in specs if s.hidden is hidden] for hidden in (False, True)]
+        groups = [g for g in groups if g]  # public and hidden tests never share a process
+
+        def run_group(group: list[TestSpec]) -> tuple[_Progress, set[Path]]:
+            progress = _Progress({s.id for s in group}, measured=frozenset(measure))
+            where = self._group(workspace, group, limits, deadline, answer_files, progress)
+            return progress, where
+
+        if len(groups) > 1:  # side by side: each is a process of its own anyway
+            with ThreadPoolExecutor(len(groups), thread_name_prefix="tests") as threads:
+                done = list(threads.map(run_group, groups))
+        else:
+            done = [run_group(g) for g in groups]
+        progress = _Progress(set(), measured=frozenset(measure))
         seen_from: set[Path] = set()  # where the processes saw the workspace
-        for hidden in (False, True):  # public and hidden tests never share a process
-            group = [s for s in specs if s.hidden is hidden]
-            if not group:
-                continue
-            folder = workspace.root / TESTS_FOLDER / ("hidden" if hidden else "public")
-            files = {s.id.split("::", 1)[0] for s in group}
-            # Node ids, not files: only the expected tests run (a drawn subset of a file).
-            targets = sorted(s.id for s in group)
-            while targets and time.monotonic() < deadline:
-                before = len(progress.runs)
-                batch = _Batch(
-                    workspace, folder, hidden, targets, limits, deadline, list(answer_files)
-                )
-                seen_from.add(self._one_process(batch, progress))
-                pending = progress.pending(files)
-                if not pending or len(progress.runs) == before:
-                    break
-                targets = pending  # a killed or crashed process: go on with the rest
+        for group_progress, where in done:
+            progress.absorb(group_progress, limits.output_kb)
+            seen_from |= where
         for test in progress.pending():
             over = time.monotonic() >= deadline
             reason = (
@@ -188,6 +192,33 @@ class PytestRunner:
             runtime,
             {path: tuple(sorted(lines)) for path, lines in progress.lines.items()},
         )
+
+    def _group(
+        self,
+        workspace: Workspace,
+        group: list[TestSpec],
+        limits: Limits,
+        deadline: float,
+        answer_files: Sequence[str],
+        progress: _Progress,
+    ) -> set[Path]:
+        """Run the public or the hidden tests, a new process after each one that was
+        killed or crashed; returns where the processes saw the workspace."""
+        hidden = group[0].hidden
+        folder = workspace.root / TESTS_FOLDER / ("hidden" if hidden else "public")
+        files = {s.id.split("::", 1)[0] for s in group}
+        # Node ids, not files: only the expected tests run (a drawn subset of a file).
+        targets = sorted(s.id for s in group)
+        seen_from: set[Path] = set()
+        while targets and time.monotonic() < deadline:
+            before = len(progress.runs)
+            batch = _Batch(workspace, folder, hidden, targets, limits, deadline, list(answer_files))
+            seen_from.add(self._one_process(batch, progress))
+            pending = progress.pending(files)
+            if not pending or len(progress.runs) == before:
+                break
+            targets = pending  # a killed or crashed process: go on with the rest
+        return seen_from
 
     def _arguments(self, ini: Path, root: Path, targets: list[str]) -> list[str]:
         return [
@@ -236,7 +267,7 @@ class PytestRunner:
         shown = [workspace.packages, *([batch.folder] if batch.folder.is_dir() else [])]
         with self._place(workspace, shown) as place:
             packages = place.root / workspace.packages.relative_to(workspace.root)
-            ini = place.root / TESTS_FOLDER / "pytest.ini"
+            ini = place.root / TESTS_FOLDER / f"pytest-{batch.folder.name}.ini"  # one per group
             ini.parent.mkdir(parents=True, exist_ok=True)
             ini.write_text(INI.format(packages=packages), encoding="utf-8")
             view = (*(place.root / p.relative_to(workspace.root) for p in shown), ini)

@@ -311,8 +311,10 @@ class WarmPool:
         try:
             started = WarmWorker(self.sandbox, self.packages, self._folder(), self.python)
         except (OSError, WorkerUnavailable) as error:
-            self.problem = str(error)
-            log.warning("warm workers cannot start here (%s): grading cold", error)
+            with self._lock:
+                first, self.problem = self.problem is None, self.problem or str(error)
+            if first:  # two runs may have tried at once: say it once
+                log.warning("warm workers cannot start here (%s): grading cold", error)
             raise WorkerUnavailable(self.problem) from error
         with self._lock:
             self._all.append(started)
