@@ -118,10 +118,11 @@ def build(
     sandbox = sandbox or choose_sandbox()
     if warm is None:
         warm = os.environ.get(WARM_ENV, "1") != "0"
+    workspaces = TemporaryWorkspaces(course.packages, workspace_base)
     # A warm worker needs a PID namespace of its own to clean up after each run.
     pool = None
     if warm and isinstance(sandbox, Bubblewrap):
-        pool = WarmPool(sandbox, course.packages, workspace_base)
+        pool = WarmPool(sandbox, workspaces.template, workspace_base)
     environment = {
         "python": platform.python_version(),
         "pytest": _version("pytest"),
@@ -131,7 +132,7 @@ def build(
     }
     grader = Grader(
         collector=SerializedCollector(StaticCollector()),
-        workspaces=TemporaryWorkspaces(course.packages, workspace_base),
+        workspaces=workspaces,
         runner=PytestRunner(
             sandbox,
             boundary=runtime_boundary(contracts, course),
@@ -144,7 +145,7 @@ def build(
         statements=CoverageParser(),
     )
     exercises = ExerciseFolder(course.exercises, course.solutions, contracts.known())
-    closers = (pool.close,) if pool is not None else ()
+    closers = (*((pool.close,) if pool is not None else ()), workspaces.close)
     return App(course, exercises, SubmissionFiles(), grader, closers)
 
 

@@ -250,11 +250,11 @@ class PytestRunner:
         return data
 
     @contextlib.contextmanager
-    def _place(self, workspace: Workspace, shown: Sequence[Path]) -> Iterator[Place]:
+    def _place(self, workspace: Workspace, tests: Sequence[Path]) -> Iterator[Place]:
         """Where this process runs: a warm worker when the pool has one, else cold."""
         if self.pool is not None:
             try:
-                with self.pool.worker() as worker, worker.staged(workspace.root, shown) as root:
+                with self.pool.worker() as worker, worker.staged(workspace, tests) as root:
                     yield WarmPlace(worker, root)
                     return
             except WorkerUnavailable:
@@ -264,8 +264,9 @@ class PytestRunner:
     def _one_process(self, batch: _Batch, progress: _Progress) -> Path:
         """Run ``batch`` in one test process; returns where it saw the workspace."""
         workspace = batch.workspace
-        shown = [workspace.packages, *([batch.folder] if batch.folder.is_dir() else [])]
-        with self._place(workspace, shown) as place:
+        tests = [batch.folder] if batch.folder.is_dir() else []
+        shown = [workspace.packages, *tests]
+        with self._place(workspace, tests) as place:
             packages = place.root / workspace.packages.relative_to(workspace.root)
             ini = place.root / TESTS_FOLDER / f"pytest-{batch.folder.name}.ini"  # one per group
             ini.parent.mkdir(parents=True, exist_ok=True)

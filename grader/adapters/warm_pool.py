@@ -37,53 +37,43 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from grader.adapters.inprocess import wire
 from grader.adapters.inprocess import worker as protocol
+from grader.adapters.linking import link_file, link_tree
 from grader.adapters.run_watch import Launch
 from grader.adapters.sandbox import SCRATCH, Bubblewrap, View, fresh_uid, make_readable, rlimits
+from grader.application.ports import Workspace
 from grader.errors import WorkerUnavailable
 
 READY_SECONDS = 60.0  # a loaded machine starting Python, pytest and the kernel
 ANSWER_SECONDS = 5.0  # a live worker answers a kill at once
 PRELOAD = ("shared",)  # the course kernel: every exercise imports it
-SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 log = logging.getLogger("grader.warm_pool")
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    """``source`` at ``target`` as hard links; copies where links cannot be made."""
-    if source.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+def _discard(paths: Sequence[Path], trash: Path) -> None:
+    """Move ``paths`` out of the worker's sight, into ``trash``, at once; they are
+    deleted there in the background."""
+    present = [p for p in paths if p.exists() or p.is_symlink()]
+    if not present:
         return
-    shutil.copytree(source, target, copy_function=_link_or_copy, dirs_exist_ok=True)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
-def _empty(folder: Path, trash: Path) -> None:
-    """Move what ``folder`` holds out of the worker's sight, into ``trash``, at once; it
-    is deleted there in the background."""
-    if not folder.is_dir():
-        return  # the worker was stopped meanwhile
     discard = Path(tempfile.mkdtemp(prefix="trash-", dir=trash))
-    for entry in folder.iterdir():
-        entry.rename(discard / entry.name)
+    for number, path in enumerate(present):
+        path.rename(discard / f"{number}-{path.name}")
     threading.Thread(target=shutil.rmtree, args=(discard, True), daemon=True).start()
+
+
+def _new_folders(folder: Path, inside: Path) -> list[Path]:
+    """Make ``folder`` (inside ``inside``); the topmost folder made, if any, in a list."""
+    missing = [f for f in [folder, *folder.parents] if f.is_relative_to(inside) and not f.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing[-1:]
 
 
 def _mount_point(slot: Path) -> str:
@@ -131,14 +121,14 @@ class WarmPlace:
     root: Path
 
     def start(self, launch: Launch) -> WorkerRun:
-        make_readable(launch.view)
+        make_readable([p for p in launch.view if p.is_file()])  # the ini; the rest is staged
         return self.worker.start(launch)
 
 
 class WarmWorker:
     """One sandboxed worker and its slot (see the module's docstring)."""
 
-    def __init__(self, sandbox: Bubblewrap, packages: Path, home: Path, python: str) -> None:
+    def __init__(self, sandbox: Bubblewrap, template: Path, home: Path, python: str) -> None:
         # Beside the workspaces, as a cold run's workspace is: the same folders around it.
         self.slot = Path(tempfile.mkdtemp(prefix="slot-", dir=home.parent))
         self.home = home  # the log and what the slot held, outside the worker's sight
@@ -155,8 +145,11 @@ class WarmWorker:
             "LANG": "C.UTF-8",
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         }
-        shutil.copytree(packages, self.slot / "src" / "packages", ignore=SKIP)
+        self.template = template
+        self.packages = self.slot / "src" / "packages"  # the course's, for good
+        link_tree(template, self.packages)
         make_readable([self.slot])
+        self.dirty = False  # set when a run's files could not be taken out again
         with open(self.log, "wb") as output:
             self.process = subprocess.Popen(
                 command,
@@ -168,11 +161,8 @@ class WarmWorker:
                 start_new_session=True,
             )
         theirs.close()
-        try:
-            self.send({"packages": str(self.slot / "src" / "packages"), "preload": PRELOAD})
-            ready = self.receive(timeout=READY_SECONDS)
-        finally:
-            _empty(self.slot, self.home)
+        self.send({"packages": str(self.packages), "preload": PRELOAD})
+        ready = self.receive(timeout=READY_SECONDS)
         if ready is None or not ready.get("ready"):
             why = self._last_words()
             self.stop()
@@ -187,7 +177,8 @@ class WarmWorker:
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        """Running, and fit for another run."""
+        return not self.dirty and self.process.poll() is None
 
     def send(self, message: dict[str, Any], fds: Sequence[int] = ()) -> None:
         with contextlib.suppress(OSError):
@@ -207,14 +198,37 @@ class WarmWorker:
         return message
 
     @contextlib.contextmanager
-    def staged(self, workspace_root: Path, shown: Sequence[Path]) -> Iterator[Path]:
-        """``shown`` (paths inside ``workspace_root``) in the slot, at the same places."""
+    def staged(self, workspace: Workspace, tests: Sequence[Path]) -> Iterator[Path]:
+        """The slot showing ``workspace``: the course's packages are there for good; the
+        workspace's overlays (answers, starters) and ``tests`` (folders inside the
+        workspace) are put in, and taken out again afterwards."""
+        made: list[Path] = []  # folders new to the packages, to take out
         try:
-            for path in shown:
-                _link_tree(path, self.slot / path.relative_to(workspace_root))
+            for relative in workspace.overlays:
+                target = self.packages / relative
+                made += _new_folders(target.parent, self.packages)
+                target.unlink(missing_ok=True)
+                link_file(workspace.packages / relative, target)
+            for folder in tests:
+                link_tree(folder, self.slot / folder.relative_to(workspace.root))
+            shown = [self.slot / t.relative_to(workspace.root) for t in tests]
+            make_readable([self.packages / r for r in workspace.overlays] + made + shown)
             yield self.slot
         finally:
-            _empty(self.slot, self.home)
+            self._restore(workspace.overlays, made)
+
+    def _restore(self, overlays: Sequence[str], made: list[Path]) -> None:
+        """The slot as it was before the run: the course's own files back, the rest out."""
+        try:
+            for relative in overlays:
+                target = self.packages / relative
+                target.unlink(missing_ok=True)
+                if (self.template / relative).is_file():
+                    link_file(self.template / relative, target)
+            others = [p for p in self.slot.iterdir() if p.name != "src"]  # tests, ini
+            _discard([*made, *others], self.home)
+        except OSError:
+            self.dirty = True  # not trusted with another run: the pool replaces it
 
     def start(self, launch: Launch) -> WorkerRun:
         """Run pytest as ``launch`` says, in a fresh child of this worker."""
@@ -241,7 +255,7 @@ class WarmWorker:
         return WorkerRun(self, read_end)
 
     def stop(self) -> None:
-        if self.alive:
+        if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, 9)
         self.process.wait()
@@ -256,12 +270,12 @@ class WarmPool:
     def __init__(
         self,
         sandbox: Bubblewrap,
-        packages: Path,
+        template: Callable[[], Path],
         base: Path | None = None,
         python: str = sys.executable,
     ) -> None:
         self.sandbox = sandbox
-        self.packages = packages
+        self.template = template  # the course's packages, made once (see workspace.py)
         self.base = base
         self.python = python
         self._idle: queue.SimpleQueue[WarmWorker] = queue.SimpleQueue()
@@ -309,7 +323,7 @@ class WarmPool:
 
     def _start(self) -> WarmWorker:
         try:
-            started = WarmWorker(self.sandbox, self.packages, self._folder(), self.python)
+            started = WarmWorker(self.sandbox, self.template(), self._folder(), self.python)
         except (OSError, WorkerUnavailable) as error:
             with self._lock:
                 first, self.problem = self.problem is None, self.problem or str(error)

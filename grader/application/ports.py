@@ -45,6 +45,9 @@ class Workspace:
     root: Path
     packages: Path  # root / "src/packages"
     test_paths: tuple[str, ...]  # relative to root, as in TestSpec ids
+    # The files (relative to packages) written over the course's own: answers, starters.
+    # Everything else under packages is the course's, unchanged.
+    overlays: tuple[str, ...] = ()
 
 
 class WorkspaceFactory(Protocol):

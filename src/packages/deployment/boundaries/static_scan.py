@@ -27,6 +27,7 @@ from deployment.boundaries.model import CheckOutcome, Violation
 
 COMPOSITION_ROOT = "deployment"
 SCANS = ("dynamic-imports", "standard-library-only")
+Imports = tuple[tuple[int, str], ...]
 DYNAMIC_IMPORTERS = {"import_module", "__import__", "resolve_name", "run_module", "find_spec"}
 
 
@@ -72,6 +73,14 @@ def _dynamic_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
         looked_up = isinstance(func, ast.Attribute) and _is_sys_modules(func.value)
         if (name in DYNAMIC_IMPORTERS or looked_up) and (target := literal_string(node.args[0])):
             yield node.lineno, target.split(":", 1)[0]
+
+
+@functools.lru_cache(maxsize=512)
+def imports_found(source: bytes, filename: str) -> tuple[Imports, Imports]:
+    """The (line, module) pairs a file imports dynamically, and statically; remembered
+    like :func:`parse`, so a tree checked again walks only the files that changed."""
+    parsed = parse(source, filename)
+    return tuple(_dynamic_imports(parsed)), tuple(_static_imports(parsed))
 
 
 def _static_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
@@ -120,7 +129,7 @@ def scan(tree: Path, config: BoundaryConfig) -> list[CheckOutcome]:
         files += 1
         relative = path.relative_to(tree).as_posix()
         try:
-            parsed = parse(path.read_bytes(), relative)
+            dynamic_imports, static_imports = imports_found(path.read_bytes(), relative)
         except (SyntaxError, ValueError) as error:
             line = getattr(error, "lineno", None)
             dynamic.append(
@@ -136,7 +145,7 @@ def scan(tree: Path, config: BoundaryConfig) -> list[CheckOutcome]:
             )
             continue
         mine = owners.owner(module)
-        for line, target in _dynamic_imports(parsed):
+        for line, target in dynamic_imports:
             theirs = owners.owner(target)
             if theirs is not None and theirs != mine:
                 dynamic.append(
@@ -150,7 +159,7 @@ def scan(tree: Path, config: BoundaryConfig) -> list[CheckOutcome]:
                         dyn.section,
                     )
                 )
-        for line, target in _static_imports(parsed):
+        for line, target in static_imports:
             if target.split(".")[0] not in allowed_tops:
                 external.append(
                     Violation(
