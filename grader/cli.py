@@ -115,6 +115,7 @@ def cmd_batch(args: argparse.Namespace, console: Console) -> int:
             args.exercise,
             args.gradebook,
             lambda: bar.advance(task),
+            args.cluster,
         )
     outcome, summary = report.outcome, report.summary
     refused = f", refused {len(outcome.refused)} submission(s)" if outcome.refused else ""
@@ -212,6 +213,11 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
     batch.add_argument("--exercise", action="append", help="limit to this exercise (repeatable)")
     batch.add_argument("--gradebook", help="also write scores to this nbgrader gradebook (a URL)")
+    batch.add_argument(
+        "--cluster",
+        metavar="tcp://HOST:8786",
+        help="grade on the workers of this Dask scheduler (pip install '.[cluster]')",
+    )
     batch.set_defaults(run=cmd_batch)
 
     audit = commands.add_parser(

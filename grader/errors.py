@@ -48,3 +48,8 @@ class SettingsTooLarge(GraderError):
             f"the test process's settings take {size} bytes, more than the {limit} a pipe "
             "holds: grade fewer answer files at once"
         )
+
+
+class ClusterError(GraderError):
+    """A Dask cluster cannot grade: Dask missing, the scheduler unreachable or gone, or a
+    worker that refuses (its course checkout differs from the instructor's)."""
