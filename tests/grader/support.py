@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from grader.cli import main
 from grader.domain.result import GradeResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
@@ -41,3 +42,10 @@ def write_class(room: Path, size: int = 4) -> dict[str, str]:
         else:
             (room / f"{learner}.ipynb").write_text("{ not json")
     return kinds
+
+
+def run_batch(room: Path, out: Path, *extra: str) -> int:
+    """``grader batch`` on the fixture course, two jobs at a time; its exit status."""
+    return main(
+        ["--course", str(FIXTURE), "batch", str(room), "--out", str(out), "--jobs", "2", *extra]
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
-from tests.grader.support import ANSWER, FIXTURE, REFERENCE, write_class
+from tests.grader.support import ANSWER, FIXTURE, REFERENCE, run_batch, write_class
 
 
 def tree_hash(folder: Path) -> str:
@@ -27,12 +27,6 @@ def classroom(tmp_path: Path) -> Path:
     write_class(room)
     (room / ".DS_Store").write_text("ignored")
     return room
-
-
-def run_batch(room: Path, out: Path, *extra: str) -> int:
-    return main(
-        ["--course", str(FIXTURE), "batch", str(room), "--out", str(out), "--jobs", "2", *extra]
-    )
 
 
 def test_a_class_is_graded_into_a_gradebook(classroom: Path, tmp_path: Path) -> None:
