@@ -8,7 +8,8 @@ choices, stated once:
   lives in), keeps it warm for the batch's tasks, and closes it at teardown.
 * A task carries the exercise's id and the submission as plain text (answer paths to
   source); it returns our result JSON as text. No grader object and no path of the
-  instructor's machine crosses the wire. Each result says which worker graded it.
+  instructor's machine crosses the wire. Results do not name their worker: feedback
+  pages show a result's environment, and a worker's address is not for learners.
 * Every task carries the instructor's course fingerprint
   (:func:`grader.adapters.fingerprint.course_fingerprint`). A worker whose checkout
   has another refuses, in one sentence the instructor sees, and the batch stops: a
@@ -20,17 +21,18 @@ choices, stated once:
   ran; saving stays with the instructor's process (see ``application.batch.run_batch``).
 * If every worker is gone, the batch waits for one to join (Ctrl-C stops it, and the
   same command resumes). No worker at the start, or no scheduler within
-  ``CONNECT_SECONDS``, is an error in one sentence.
+  ``CONNECT_SECONDS``, is an error in one sentence; so is losing the scheduler, and
+  Dask's own log (its reconnection tracebacks) is silenced in this process meanwhile.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import replace
 from typing import Any, Protocol
 
 import distributed
@@ -48,6 +50,7 @@ from grader.errors import ClusterError
 PLUGIN = "hexagon-grader"
 CONNECT_SECONDS = 10.0  # to reach the scheduler, then to see a worker
 RETRIES = 2  # for a task that raises; a dead worker's tasks are the scheduler's to move
+DASK_LOGS = ("distributed", "tornado")  # what Dask's client logs through, to stderr
 
 
 class Kept(Protocol):
@@ -110,7 +113,6 @@ def grade_on_worker(exercise_id: str, submission: dict[str, Any], fingerprint: s
         return json.dumps({"refused": refusal})
     exercise = plugin.kept.exercises.get(exercise_id)
     result = grade_safely(plugin.kept.grader, exercise, unplain(submission), True)
-    result = replace(result, environment={**result.environment, "worker": worker.address})
     return json.dumps(to_json(result))
 
 
@@ -179,6 +181,7 @@ class DaskGrading:
             self.client.cancel(running)
         finally:
             self.client.close()
+            _quiet(False)
 
 
 def _result(remote: distributed.Future[str]) -> GradeResult:
@@ -195,6 +198,15 @@ def _result(remote: distributed.Future[str]) -> GradeResult:
 
 def connect(address: str, fingerprint: str, wire: Wire) -> DaskGrading:
     """The cluster whose scheduler is at ``address``, its workers wired by ``wire``."""
+    _quiet(True)
+    try:
+        return _connect(address, fingerprint, wire)
+    except BaseException:
+        _quiet(False)
+        raise
+
+
+def _connect(address: str, fingerprint: str, wire: Wire) -> DaskGrading:
     try:
         client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as error:
@@ -204,14 +216,34 @@ def connect(address: str, fingerprint: str, wire: Wire) -> DaskGrading:
         ) from None
     try:
         client.wait_for_workers(1, timeout=CONNECT_SECONDS)
-        client.register_plugin(GradingPlugin(wire), name=PLUGIN)
     except TimeoutError:
         client.close()
         raise ClusterError(
             f"the Dask scheduler at {address} has no worker: start `dask worker {address}` "
             "on the machines that grade (see the instructor guide)"
         ) from None
-    except BaseException:
+    try:
+        client.register_plugin(GradingPlugin(wire), name=PLUGIN)
+    except Exception as error:  # a worker that cannot even load the grader's plugin
         client.close()
-        raise
+        raise ClusterError(
+            f"the workers of {address} cannot take the grader ({type(error).__name__}: "
+            f"{error}): run `make setup` in their checkout and restart them"
+        ) from None
     return DaskGrading(client, fingerprint)
+
+
+def _silent(record: logging.LogRecord) -> bool:
+    return False
+
+
+def _quiet(on: bool) -> None:
+    """Silence Dask's log in this process, or let it speak again. Dask's config gives
+    several of its (and tornado's) loggers handlers of their own: filter each one."""
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if isinstance(logger, logging.Logger) and name.split(".")[0] in DASK_LOGS:
+            for handler in logger.handlers:
+                if on:
+                    handler.addFilter(_silent)
+                else:
+                    handler.removeFilter(_silent)

