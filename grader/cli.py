@@ -115,7 +115,7 @@ def cmd_batch(args: argparse.Namespace, console: Console) -> int:
             args.exercise,
             args.gradebook,
             lambda: bar.advance(task),
-            args.cluster,
+            cluster=args.cluster,
         )
     outcome, summary = report.outcome, report.summary
     refused = f", refused {len(outcome.refused)} submission(s)" if outcome.refused else ""
