@@ -89,7 +89,9 @@ class Cluster:
         return self._start(name, "worker", self.address, "--name", name, "--nthreads", "1")
 
     def _start(self, log: str, *args: str) -> subprocess.Popen[bytes]:
-        common = ["--no-dashboard"] + (["--no-nanny"] if args[0] == "worker" else [])
+        common = ["--no-dashboard"]
+        if args[0] == "worker":  # its scratch space here too: a killed worker leaves it
+            common += ["--no-nanny", "--local-directory", str(self.folder / log)]
         if args[0] == "scheduler":
             common += ["--scheduler-file", str(self.folder / "scheduler.json")]
         with (self.folder / f"{log}.log").open("wb") as out:
