@@ -7,7 +7,8 @@ wires adapters itself. Behaviour choices, stated once:
   second ``check()`` reuses it, warm test workers included. :func:`close` (also run at
   exit) stops what it keeps.
 * A batch wires a grader of its own (:func:`batch`): its workspaces live in its output
-  folder, and its feedback pages carry each exercise's hints and explanations.
+  folder, and its feedback pages carry each exercise's hints and explanations. With a
+  cluster, each Dask worker wires its own instead (:func:`worker_grader`).
 * Nothing here prints; each function returns typed results.
 """
 
@@ -23,17 +24,19 @@ from typing import Any
 
 from grader.adapters.audit_files import audit_marks
 from grader.adapters.check_view import CheckView
+from grader.adapters.fingerprint import course_fingerprint
 from grader.adapters.gradebook import NbgraderGradebook
 from grader.adapters.manifest import explanations, reference_answers
 from grader.adapters.output_folder import OutputFolder
 from grader.application.audit import audit_all
-from grader.application.batch import BatchOutcome, grade_safely, run_batch
+from grader.application.batch import BatchOutcome, GradingThreads, grade_safely, run_batch
+from grader.application.ports import GradingPool
 from grader.application.validation import Finding, validate
-from grader.configuration import App, build, locate_course
+from grader.configuration import App, Course, build, locate_course
 from grader.domain.audit import ExerciseAudit
 from grader.domain.exercise import Exercise
 from grader.domain.result import GradeResult
-from grader.errors import GraderError
+from grader.errors import ClusterError, GraderError
 
 _apps: dict[Path, App] = {}
 
@@ -145,15 +148,19 @@ def batch(
     gradebook: str | None = None,
     progress: Callable[[], None] = lambda: None,
     warm: bool | None = None,
+    cluster: str | None = None,
 ) -> BatchReport:
     """Grade every learner in ``submissions`` into the output folder ``out`` (re-use it
     to resume); with ``gradebook`` (a URL), scores go to that nbgrader gradebook too.
     ``warm=False`` starts a fresh sandboxed process per test run instead of using warm
-    workers (see :func:`grader.configuration.build`)."""
+    workers (see :func:`grader.configuration.build`). With ``cluster`` (a Dask
+    scheduler's address), the workers there grade and ``jobs`` is theirs to decide; the
+    output folder, resume and gradebook stay here."""
     if not submissions.is_dir():
         raise GraderError(f"{submissions} is not a folder of submissions")
     located = locate_course(course)
-    chosen = exercises(app(course), exercise_ids)
+    kept = app(course)
+    chosen = exercises(kept, exercise_ids)
     folder = OutputFolder(
         out, {e.id: e.hints for e in chosen}, {e.id: explanations(e) for e in chosen}
     )
@@ -165,14 +172,39 @@ def batch(
         if book is not None:
             book.record(by_id[result.exercise], result)
 
-    wired = build(located, workspace_base=folder.work, warm=warm)
+    if cluster is None:
+        wired = build(located, workspace_base=folder.work, warm=warm)
+        pool: GradingPool = GradingThreads(wired.grader, jobs)
+        stops = [pool.close, wired.close]
+    else:
+        pool = cluster_pool(cluster, located)
+        stops = [pool.close]
     try:
-        outcome = run_batch(
-            submissions, chosen, wired.reader, wired.grader, jobs, folder.is_done, save, progress
-        )
+        outcome = run_batch(submissions, chosen, kept.reader, pool, folder.is_done, save, progress)
     finally:
-        wired.close()
+        for stop in stops:
+            stop()
     return BatchReport(outcome, folder.finish([e.id for e in chosen], outcome.graded))
+
+
+def cluster_pool(address: str, course: Course) -> GradingPool:
+    """The Dask cluster at ``address`` as a grading pool for ``course``; Dask is
+    imported here, on this path only."""
+    try:
+        from grader.adapters import dask_cluster
+    except ModuleNotFoundError as error:
+        raise ClusterError(
+            f"--cluster needs Dask, and {error.name} is not installed here: install the "
+            "cluster extra: pip install '.[cluster]'"
+        ) from None
+    return dask_cluster.connect(address, course_fingerprint(course.root), worker_grader)
+
+
+def worker_grader() -> tuple[App, str]:
+    """What each Dask worker wires and keeps: the grader for its own course checkout
+    (``$GRADER_COURSE``, else the checkout this grader lives in), and its fingerprint."""
+    course = locate_course()
+    return build(course), course_fingerprint(course.root)
 
 
 def validate_course(course: Path | None = None, which: str = "all") -> list[Finding]:

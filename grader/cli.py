@@ -116,6 +116,7 @@ def cmd_batch(args: argparse.Namespace, console: Console) -> int:
             args.gradebook,
             lambda: bar.advance(task),
             warm=False if args.cold else None,
+            cluster=args.cluster,
         )
     outcome, summary = report.outcome, report.summary
     refused = f", refused {len(outcome.refused)} submission(s)" if outcome.refused else ""
@@ -217,6 +218,11 @@ def parser() -> argparse.ArgumentParser:
         "--cold",
         action="store_true",
         help="start a fresh sandboxed process per test run (no warm workers; slower)",
+    )
+    batch.add_argument(
+        "--cluster",
+        metavar="tcp://HOST:8786",
+        help="grade on the workers of this Dask scheduler (pip install '.[cluster]')",
     )
     batch.set_defaults(run=cmd_batch)
 

@@ -55,3 +55,8 @@ class WorkerUnavailable(GraderError, RuntimeError):
 
     def __init__(self, why: str) -> None:
         super().__init__(f"a warm test worker could not start: {why}")
+
+
+class ClusterError(GraderError):
+    """A Dask cluster cannot grade: Dask missing, the scheduler unreachable or gone, or a
+    worker that refuses (its course checkout differs from the instructor's)."""

@@ -18,7 +18,17 @@ from typing import Any
 
 from grader.adapters.boundary_picture import boundary_svg
 from grader.adapters.presentation import OUTCOMES, Kind, Row, Status, rows, where
-from grader.domain.result import ContractResult, CoverageResult, GradeResult, ViolationInfo
+from grader.domain.result import (
+    ContractResult,
+    CoverageResult,
+    FileCoverage,
+    Flag,
+    GradeResult,
+    Outcome,
+    Severity,
+    TestResult,
+    ViolationInfo,
+)
 from grader.domain.scoring import plain
 
 SCHEMA = "hexagon-grader/result/v1"
@@ -61,6 +71,84 @@ def _row_json(row: Row) -> dict[str, Any]:
         "possible": number(row.possible),
         "text": row.text,
     }
+
+
+def from_json(data: dict[str, Any]) -> GradeResult:
+    """The result that :func:`to_json` wrote (numbers back to Decimals, lists to tuples):
+    ``from_json(to_json(r)) == r``. How a result comes back from a Dask worker."""
+    coverage = data.get("coverage")
+    return GradeResult(
+        exercise=data["exercise"],
+        learner=data["learner"],
+        score=_decimal(data["score"]),
+        max_score=_decimal(data["max_score"]),
+        tests=tuple(_test(t) for t in data["tests"]),
+        contracts=tuple(_contract(c) for c in data["contracts"]),
+        flags=tuple(
+            Flag(f["kind"], f["message"], Severity(f["severity"]), f["file"], f["line"])
+            for f in data["flags"]
+        ),
+        coverage=None
+        if coverage is None
+        else CoverageResult(
+            points=_decimal(coverage["points"]),
+            earned=_decimal(coverage["earned"]),
+            percent=_decimal(coverage["percent"]),
+            message=coverage["message"],
+            files=tuple(
+                FileCoverage(f["path"], f["statements"], tuple(f["missing"]))
+                for f in coverage["files"]
+            ),
+            tests=tuple(_test(t) for t in coverage["tests"]),
+        ),
+        summary=data["summary"],
+        hidden_included=data["hidden_included"],
+        fingerprint=data["fingerprint"],
+        environment=dict(data["environment"]),
+        duration=data["duration"],
+    )
+
+
+def _decimal(value: int | float) -> Decimal:
+    return Decimal(str(value))  # str: 0.1 stays 0.1, not its binary neighbour
+
+
+def _test(data: dict[str, Any]) -> TestResult:
+    return TestResult(
+        id=data["id"],
+        title=data["title"],
+        points=_decimal(data["points"]),
+        earned=_decimal(data["earned"]),
+        outcome=Outcome(data["outcome"]),
+        duration=data["duration"],
+        message=data["message"],
+        hidden=data["hidden"],
+    )
+
+
+def _contract(data: dict[str, Any]) -> ContractResult:
+    violations = tuple(
+        ViolationInfo(
+            file=v["file"],
+            line=v["line"],
+            message=v["message"],
+            chain=tuple(v["chain"]),
+            advice=v["advice"],
+            section=v["section"],
+            imports=tuple(v["imports"]),
+        )
+        for v in data["violations"]
+    )
+    return ContractResult(
+        id=data["id"],
+        name=data["name"],
+        mode=data["mode"],
+        points=_decimal(data["points"]),
+        earned=_decimal(data["earned"]),
+        kept=data["kept"],
+        violations=violations,
+        error=data["error"],
+    )
 
 
 def to_gradescope(result: GradeResult) -> dict[str, Any]:

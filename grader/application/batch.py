@@ -13,18 +13,21 @@ Behaviour choices, stated once:
   an interruption skips what is done, unless that learner's answers changed since.
 * Work that cannot be graded at all (an unreadable submission, a grader failure) gets
   a result of 0 that says why and asks for review; it never stops the batch.
+* Where the gradings run is a :class:`~grader.application.ports.GradingPool`: threads
+  here (:class:`GradingThreads`), or a Dask cluster's workers. Reading submissions,
+  skipping what is done, saving and progress stay in this process either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from grader.application.grading import Grader
-from grader.application.ports import SubmissionReader
+from grader.application.ports import GradingPool, SubmissionReader
 from grader.domain.exercise import Exercise
 from grader.domain.result import Flag, FlagKind, GradeResult, Severity
 from grader.domain.submission import Submission, learner_key
@@ -89,39 +92,72 @@ def grade_safely(
     try:
         return grader.grade(exercise, submission, include_hidden=include_hidden)
     except Exception as error:  # one broken job must not stop a class's batch
-        reason = f"could not be graded: {type(error).__name__}: {error}"
-        return GradeResult(
-            exercise=exercise.id,
-            learner=submission.learner,
-            score=Decimal(0),
-            max_score=exercise.points,
-            tests=(),
-            contracts=(),
-            flags=(Flag(FlagKind.GRADER_ERROR, reason, Severity.REVIEW),),
-            summary=reason + ".",
-            hidden_included=include_hidden,
-            fingerprint=submission.fingerprint(),
-            environment=grader.environment,
-        )
+        return not_graded(exercise, submission, error, include_hidden, grader.environment)
+
+
+def not_graded(
+    exercise: Exercise,
+    submission: Submission,
+    error: BaseException,
+    include_hidden: bool = True,
+    environment: dict[str, str] | None = None,
+) -> GradeResult:
+    """A zero result that says why the work could not be graded, and asks for review."""
+    reason = f"could not be graded: {type(error).__name__}: {error}"
+    return GradeResult(
+        exercise=exercise.id,
+        learner=submission.learner,
+        score=Decimal(0),
+        max_score=exercise.points,
+        tests=(),
+        contracts=(),
+        flags=(Flag(FlagKind.GRADER_ERROR, reason, Severity.REVIEW),),
+        summary=reason + ".",
+        hidden_included=include_hidden,
+        fingerprint=submission.fingerprint(),
+        environment=environment or {},
+    )
+
+
+class GradingThreads:
+    """The local :class:`GradingPool`: ``jobs`` threads of this process share ``grader``."""
+
+    def __init__(self, grader: Grader, jobs: int) -> None:
+        self.grader = grader
+        self._threads = ThreadPoolExecutor(max_workers=max(1, jobs))
+
+    def submit(self, exercise: Exercise, submission: Submission) -> Future[GradeResult]:
+        return self._threads.submit(grade_safely, self.grader, exercise, submission, True)
+
+    def close(self) -> None:
+        # Cancelled, not run: after Ctrl-C or a refusal, the rest waits for the re-run.
+        self._threads.shutdown(cancel_futures=True)
 
 
 def run_batch(
     folder: Path,
     exercises: Sequence[Exercise],
     reader: SubmissionReader,
-    grader: Grader,
-    jobs: int,
+    pool: GradingPool,
     is_done: Callable[[str, str, str], bool],
     save: Callable[[GradeResult], None],
     progress: Callable[[], None] = lambda: None,
 ) -> BatchOutcome:
-    """Grade every learner in ``folder`` on every exercise, ``jobs`` at a time.
+    """Grade every learner in ``folder`` on every exercise, in ``pool``.
 
     ``is_done(learner, exercise, fingerprint)`` says whether that work is stored
-    already; ``save`` stores a new result; ``progress`` is called once per job.
+    already; ``save`` stores a new result; ``progress`` is called once per job. The
+    caller closes ``pool``.
+
+    Each (learner, exercise) is recorded exactly once: the work is keyed by it (an
+    exercise named twice is graded once), each key gets one future, and each future is
+    taken once, as it completes, by this process, which alone saves. A pool may run a
+    piece of work more than once (Dask re-runs the tasks of a worker that died); grading
+    changes nothing outside its own workspace, so only the one delivered result counts.
     """
     kept, refused = distinct_learners(folder)
     outcome = BatchOutcome(refused=refused)
+    exercises = list({e.id: e for e in exercises}.values())  # (learner, exercise) unique
     work: list[tuple[Exercise, Submission]] = []
     for learner, path in kept:
         try:
@@ -136,11 +172,16 @@ def run_batch(
             else:
                 work.append((exercise, submission))
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(grade_safely, grader, e, s, True) for e, s in work]
-        for future in as_completed(futures):
+    futures = {pool.submit(e, s): (e, s) for e, s in work}
+    for future in as_completed(futures):
+        exercise, submission = futures[future]
+        try:
             result = future.result()
-            save(result)
-            outcome.graded.append(result)
-            progress()
+        except GraderError:
+            raise  # the pool cannot grade at all: stop; what is saved stays for a re-run
+        except Exception as error:  # this piece of work only (a worker lost it for good)
+            result = not_graded(exercise, submission, error)
+        save(result)
+        outcome.graded.append(result)
+        progress()
     return outcome

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from grader.domain.exercise import ContractRule, Exercise, Limits, TestSpec
-from grader.domain.result import ContractResult, FileCoverage, Flag, Outcome, ViolationInfo
+from grader.domain.result import (
+    ContractResult,
+    FileCoverage,
+    Flag,
+    GradeResult,
+    Outcome,
+    ViolationInfo,
+)
 from grader.domain.submission import Submission
 
 RUNTIME_IMPORTS = "runtime-imports"  # the contract id of the run-time import watch
@@ -117,3 +125,20 @@ class ContractChecker(Protocol):
     def check(
         self, workspace: Workspace, rules: Sequence[ContractRule], section: str
     ) -> list[ContractResult]: ...
+
+
+class GradingPool(Protocol):
+    """Where a batch's gradings run: threads of this process, or workers elsewhere.
+
+    ``submit`` returns at once; its future holds the result, hidden tests included. The
+    future's exception, if any, says what failed: a :class:`~grader.errors.GraderError`
+    means the pool cannot grade at all (a worker refused, the cluster is gone), and the
+    batch stops, keeping what it saved; any other exception means this one piece of work
+    could not be graded, and it gets a zero result that asks for review.
+    """
+
+    def submit(self, exercise: Exercise, submission: Submission) -> Future[GradeResult]: ...
+
+    def close(self) -> None:
+        """Stop; work not started yet is cancelled."""
+        ...

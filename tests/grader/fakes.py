@@ -8,15 +8,18 @@ a plain function of the answers, the contracts checker returns what it was told.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from grader.application.batch import grade_safely
 from grader.application.grading import Grader
 from grader.application.ports import OwnTests, RunReport, Workspace
 from grader.application.ports import TestRun as Run
 from grader.domain.exercise import ContractRule, Exercise, Limits, TestSpec
-from grader.domain.result import ContractResult, Outcome
+from grader.domain.result import ContractResult, GradeResult, Outcome
+from grader.domain.submission import Submission
 
 Judge = Callable[[Mapping[str, str]], dict[str, Run]]  # answers -> runs by test id
 
@@ -88,6 +91,45 @@ class FakeContracts:
             )
             for r in rules
         ]
+
+
+class FakeReader:
+    """Hands in, for each learner, the answers it was given (by learner id)."""
+
+    def __init__(self, answers: Mapping[str, Mapping[str, str]]) -> None:
+        self.answers = answers
+
+    def read(self, path: Path, exercises: Sequence[Exercise], learner: str) -> Submission:
+        return Submission(learner, dict(self.answers[learner]), "fake")
+
+
+class FakePool:
+    """A grading pool that grades at submit, in this thread: ``runs`` times each (as a
+    cluster re-runs a dead worker's tasks), its future set once; a learner in ``fail``
+    gets that exception in their future instead."""
+
+    def __init__(
+        self, grader: Grader, runs: int = 1, fail: Mapping[str, Exception] | None = None
+    ) -> None:
+        self.grader = grader
+        self.runs = runs
+        self.fail = dict(fail or {})
+        self.submitted: list[tuple[str, str]] = []  # (learner, exercise)
+        self.closed = False
+
+    def submit(self, exercise: Exercise, submission: Submission) -> Future[GradeResult]:
+        self.submitted.append((submission.learner, exercise.id))
+        future: Future[GradeResult] = Future()
+        if submission.learner in self.fail:
+            future.set_exception(self.fail[submission.learner])
+            return future
+        for _ in range(self.runs):
+            result = grade_safely(self.grader, exercise, submission, True)
+        future.set_result(result)
+        return future
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def fake_grader(

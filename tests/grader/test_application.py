@@ -1,4 +1,5 @@
-"""The use cases on fakes of their ports: scoring rules and the audit, with no process."""
+"""The use cases on fakes of their ports: scoring rules, the audit and the batch, with no
+process."""
 
 from __future__ import annotations
 
@@ -6,14 +7,18 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from grader.application.audit import AuditMarks, audit_exercise
+from grader.application.batch import run_batch
 from grader.application.ports import TestRun as Run
 from grader.domain.audit import Verdict, hollow_caught
 from grader.domain.exercise import ContractMode, ContractRule, Exercise
 from grader.domain.exercise import TestSpec as Spec
-from grader.domain.result import Outcome
+from grader.domain.result import FlagKind, GradeResult, Outcome
 from grader.domain.submission import Submission
-from tests.grader.fakes import failed, fake_grader, passed
+from grader.errors import ClusterError
+from tests.grader.fakes import FakePool, FakeReader, failed, fake_grader, passed
 
 ANSWER = "calc.py"
 REFERENCE = '''"""A tiny answer."""
@@ -172,3 +177,75 @@ def test_a_sample_is_the_same_each_run(tmp_path: Path) -> None:
     assert [m.mutant.id for m in first.mutants] == [m.mutant.id for m in second.mutants]
     assert len(first.mutants) == 3
     assert first.sampled_from > 3
+
+
+# --- the batch, on a fake grading pool ---------------------------------------------------
+
+BUGGY = REFERENCE.replace("n > 0", "n >= 0")
+
+
+def a_class(tmp_path: Path) -> tuple[Path, FakeReader]:
+    room = tmp_path / "room"
+    for learner in ("ada", "bob", "cy"):
+        (room / learner).mkdir(parents=True)
+    answers = {"ada": REFERENCE, "bob": BUGGY, "cy": REFERENCE}
+    return room, FakeReader({k: {ANSWER: v} for k, v in answers.items()})
+
+
+def test_a_batch_records_each_piece_of_work_once_however_often_it_ran(tmp_path: Path) -> None:
+    grader, runner = fake_grader(tmp_path / "work", [PUBLIC, HIDDEN], run_calc)
+    room, reader = a_class(tmp_path)
+    pool = FakePool(grader, runs=2)  # every task ran twice, as after a worker's death
+    saved: list[GradeResult] = []
+
+    outcome = run_batch(room, [EXERCISE, EXERCISE], reader, pool, lambda *_: False, saved.append)
+
+    assert runner.runs == 6  # 3 learners, twice each, the exercise named twice
+    assert sorted(pool.submitted) == [("ada", "calc"), ("bob", "calc"), ("cy", "calc")]
+    assert sorted((r.learner, r.score) for r in saved) == [
+        ("ada", Decimal(4)),
+        ("bob", Decimal(3)),
+        ("cy", Decimal(4)),
+    ]
+    assert outcome.graded == saved
+
+
+def test_work_done_is_skipped_and_never_reaches_the_pool(tmp_path: Path) -> None:
+    grader, _ = fake_grader(tmp_path / "work", [PUBLIC, HIDDEN], run_calc)
+    room, reader = a_class(tmp_path)
+    pool = FakePool(grader)
+
+    outcome = run_batch(
+        room, [EXERCISE], reader, pool, lambda learner, *_: learner == "ada", lambda r: None
+    )
+
+    assert outcome.skipped == [("ada", "calc")]
+    assert sorted(pool.submitted) == [("bob", "calc"), ("cy", "calc")]
+
+
+def test_work_the_pool_lost_gets_a_zero_that_asks_for_review(tmp_path: Path) -> None:
+    grader, _ = fake_grader(tmp_path / "work", [PUBLIC, HIDDEN], run_calc)
+    room, reader = a_class(tmp_path)
+    lost = RuntimeError("the task killed 3 workers")
+    pool = FakePool(grader, fail={"bob": lost})
+
+    outcome = run_batch(room, [EXERCISE], reader, pool, lambda *_: False, lambda r: None)
+
+    bob = next(r for r in outcome.graded if r.learner == "bob")
+    assert (bob.score, bob.needs_review) == (Decimal(0), True)
+    assert bob.flags[0].kind == FlagKind.GRADER_ERROR
+    assert "RuntimeError: the task killed 3 workers" in bob.summary
+    assert len(outcome.graded) == 3
+
+
+def test_a_pool_that_cannot_grade_stops_the_batch(tmp_path: Path) -> None:
+    grader, _ = fake_grader(tmp_path / "work", [PUBLIC, HIDDEN], run_calc)
+    room, reader = a_class(tmp_path)
+    refused = ClusterError("worker tcp://w:1: its course checkout differs from yours")
+    pool = FakePool(grader, fail={"bob": refused})
+    saved: list[GradeResult] = []
+
+    with pytest.raises(ClusterError, match="its course checkout differs"):
+        run_batch(room, [EXERCISE], reader, pool, lambda *_: False, saved.append)
+
+    assert "bob" not in {r.learner for r in saved}

@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from grader.cli import main
-from tests.grader.support import FIXTURE, REFERENCE
-
-ANSWER = "data/quality/rules.py"
+from tests.grader.support import ANSWER, FIXTURE, REFERENCE, run_batch, write_class
 
 
 def tree_hash(folder: Path) -> str:
@@ -27,22 +24,9 @@ def tree_hash(folder: Path) -> str:
 @pytest.fixture
 def classroom(tmp_path: Path) -> Path:
     room = tmp_path / "submissions"
-    (room / "ada" / "data/quality").mkdir(parents=True)
-    (room / "ada" / ANSWER).write_text(REFERENCE)
-    (room / "bob" / "data/quality").mkdir(parents=True)
-    (room / "bob" / ANSWER).write_text(REFERENCE.replace("== 0", "!= 0"))
-    with zipfile.ZipFile(room / "cy.zip", "w") as archive:
-        archive.writestr(f"src/packages/{ANSWER}", "raise SystemExit(0)\n")
-        archive.writestr("conftest.py", "")
-    (room / "dee.ipynb").write_text("{ not json")
+    write_class(room)
     (room / ".DS_Store").write_text("ignored")
     return room
-
-
-def run_batch(room: Path, out: Path, *extra: str) -> int:
-    return main(
-        ["--course", str(FIXTURE), "batch", str(room), "--out", str(out), "--jobs", "2", *extra]
-    )
 
 
 def test_a_class_is_graded_into_a_gradebook(classroom: Path, tmp_path: Path) -> None:

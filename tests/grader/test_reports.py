@@ -24,6 +24,7 @@ from grader.adapters.output_folder import (
 from grader.adapters.reports import (
     SCHEMA,
     after_grading,
+    from_json,
     number,
     to_gradescope,
     to_html,
@@ -302,6 +303,13 @@ def test_to_json_of_a_full_marks_result_without_review() -> None:
     assert (data["score"], data["max_score"]) == (3, 3)
     assert data["full_marks"] is True
     assert data["needs_review"] is False
+
+
+def test_from_json_gives_back_the_result_to_json_wrote() -> None:
+    for result in (RESULT, PASSING, COVERED):  # every kind of part, coverage included
+        text = json.dumps(to_json(result))  # as a Dask worker sends it
+
+        assert from_json(json.loads(text)) == result
 
 
 # --- Gradescope ------------------------------------------------------------------------
