@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -283,6 +284,10 @@ class WarmPool:
         self._lock = threading.Lock()
         self._home: Path | None = None
         self.problem: str | None = None  # why workers cannot start here, once known
+        # Workers are started from this one long-lived thread: bubblewrap's
+        # --die-with-parent follows the thread that started it, and a run's own thread
+        # ends with the run.
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="warm-spawner")
         atexit.register(self.close)  # a pool nobody closed still leaves nothing behind
 
     def _folder(self) -> Path:
@@ -323,7 +328,9 @@ class WarmPool:
 
     def _start(self) -> WarmWorker:
         try:
-            started = WarmWorker(self.sandbox, self.template(), self._folder(), self.python)
+            started = self._spawner.submit(
+                WarmWorker, self.sandbox, self.template(), self._folder(), self.python
+            ).result()
         except (OSError, WorkerUnavailable) as error:
             with self._lock:
                 first, self.problem = self.problem is None, self.problem or str(error)
@@ -346,5 +353,6 @@ class WarmPool:
             home, self._home = self._home, None
         for each in workers:
             each.stop()
+        self._spawner.shutdown(wait=False)
         if home is not None:
             shutil.rmtree(home, ignore_errors=True)

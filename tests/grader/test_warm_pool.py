@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,6 +103,20 @@ def test_a_worker_killed_from_outside_is_replaced_and_the_work_graded(warm: App)
     assert result.full_marks
     assert _pool(warm).slots
     assert not {w.slot for w in killed} & set(_pool(warm).slots)
+
+
+def test_a_worker_outlives_the_thread_that_first_needed_it(warm: App) -> None:
+    # bubblewrap's --die-with-parent follows the thread that started it
+    first = threading.Thread(target=grade, args=(warm, REFERENCE, False))
+    first.start()
+    first.join()
+    (slot,) = _pool(warm).slots
+    time.sleep(0.3)
+
+    result = grade(warm, REFERENCE, hidden=False)
+
+    assert result.full_marks
+    assert _pool(warm).slots == [slot]
 
 
 def test_when_no_worker_can_start_the_work_is_graded_cold(
