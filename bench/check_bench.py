@@ -17,16 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_support import percentile
+
 from grader import api
 from grader.adapters.manifest import reference_answers
 from grader.configuration import build, locate_course
 
 GOAL_SECONDS = 0.25
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def timings(exercise_id: str, n: int, warm: bool) -> tuple[float, list[float], bool]:
@@ -61,9 +58,9 @@ def main() -> None:
     print(f"check() on {args.exercise}, reference answer, {args.n} calls after the first")
     print(f"{'path':6} {'first':>8} {'p50':>8} {'p95':>8}  full marks every time")
     for name, (first, later, right) in rows.items():
-        p50, p95 = statistics.median(later), percentile(later, 0.95)
+        p50, p95 = statistics.median(later), percentile(later, 95)
         print(f"{name:6} {first:8.3f} {p50:8.3f} {p95:8.3f}  {right}")
-    warm_p95 = percentile(rows["warm"][1], 0.95)
+    warm_p95 = percentile(rows["warm"][1], 95)
     cold_p50 = statistics.median(rows["cold"][1])
     verdict = "met" if warm_p95 <= GOAL_SECONDS else "missed"
     print(f"warm p95 {warm_p95:.3f} s: goal <= {GOAL_SECONDS} s {verdict}")

@@ -31,6 +31,7 @@ import json
 import os
 import pkgutil
 import resource
+import select
 import shutil
 import signal
 import socket
@@ -188,8 +189,6 @@ def _serve(control: socket.socket, request: dict[str, Any], fds: list[int]) -> N
 
 
 def _wait_for(control: socket.socket, watcher: int) -> list[int]:
-    import select
-
     readable, _, _ = select.select([control.fileno(), watcher], [], [])
     return readable
 
